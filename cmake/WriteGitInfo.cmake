@@ -1,0 +1,26 @@
+# cmake -P script: writes OUTPUT with the git sha and dirty flag of SOURCE_DIR, touching the
+# file only when the content changes (so an unchanged tree does not relink).
+set(sha "unknown")
+set(dirty "false")
+find_package(Git QUIET)
+if(GIT_FOUND)
+  execute_process(COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} rev-parse HEAD
+                  OUTPUT_VARIABLE out RESULT_VARIABLE rc ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(rc EQUAL 0)
+    set(sha "${out}")
+    execute_process(COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} status --porcelain --untracked-files=no
+                    OUTPUT_VARIABLE st RESULT_VARIABLE rc2 ERROR_QUIET)
+    if(rc2 EQUAL 0 AND NOT st STREQUAL "")
+      set(dirty "true")
+    endif()
+  endif()
+endif()
+set(content "// Generated at build time by cmake/WriteGitInfo.cmake.\nnamespace ccb {\nextern const char* const kGitSha = \"${sha}\";\nextern const bool kGitDirty = ${dirty};\n}  // namespace ccb\n")
+if(EXISTS ${OUTPUT})
+  file(READ ${OUTPUT} old)
+else()
+  set(old "")
+endif()
+if(NOT old STREQUAL content)
+  file(WRITE ${OUTPUT} "${content}")
+endif()

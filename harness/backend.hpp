@@ -1,0 +1,76 @@
+#pragma once
+// Backends plug in at runtime: each registers itself with a Registry, and the harness only
+// ever talks to this interface. Exactly one translation unit (harness/builtin_backends.cpp)
+// knows which optional backends were compiled in.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernels/common/host_view.hpp"
+#include "kernels/common/problem.hpp"
+
+namespace ccb {
+
+struct Availability {
+  bool ok = true;
+  std::string reason;  // why not, when !ok
+};
+
+// One problem set up on one backend: owns its buffers, filled with random data.
+class KernelInstance {
+ public:
+  virtual ~KernelInstance() = default;
+  // Runs the kernel once and returns when the work is complete.
+  virtual void run() = 0;
+  // The kernel's arrays on the host (copied there first for device backends); valid until the
+  // next run() or the instance's destruction.
+  virtual HostView output() = 0;
+  // What actually ran (library routine, ISA variant), recorded in the Result.
+  virtual std::string implementation() const = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // Where this backend runs, e.g. "cpu" or "cuda:0".
+  virtual std::string device() const { return "cpu"; }
+  // Whether the backend can run on this machine at all.
+  virtual Availability availability() const = 0;
+  // Library and device details for the system section of the result.
+  virtual json device_info() const = 0;
+  // Kernel families this backend implements (used by `list`).
+  virtual std::vector<std::string> kernels() const = 0;
+  // Whether (kernel family, dtype) is offered; the reason says why not.
+  virtual Availability supports(std::string_view kernel, DType dtype) const = 0;
+  // Sets the number of worker threads (0 = library default).
+  virtual void set_threads(int threads) = 0;
+  // Requires supports(kernel_name(p), dtype_of(p)).ok. Allocates and fills the inputs.
+  virtual std::unique_ptr<KernelInstance> create(const Problem& p) = 0;
+};
+
+class Registry {
+ public:
+  void add(std::unique_ptr<Backend> b) { backends_.push_back(std::move(b)); }
+  // nullptr when no backend of that name is registered.
+  Backend* find(std::string_view name) const {
+    for (const auto& b : backends_)
+      if (b->name() == name) return b.get();
+    return nullptr;
+  }
+  const std::vector<std::unique_ptr<Backend>>& all() const { return backends_; }
+  std::string names() const {
+    std::string s;
+    for (const auto& b : backends_) s += (s.empty() ? "" : ", ") + b->name();
+    return s;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Backend>> backends_;
+};
+
+// Registers every backend this build offers.
+void register_builtin_backends(Registry& registry);
+
+}  // namespace ccb

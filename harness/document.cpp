@@ -1,0 +1,63 @@
+#include "harness/document.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "harness/atomic_file.hpp"
+#include "harness/errors.hpp"
+
+namespace ccb {
+namespace {
+std::string utc_format(const char* format) {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+}  // namespace
+
+std::string utc_now_iso() { return utc_format("%Y-%m-%dT%H:%M:%SZ"); }
+std::string utc_now_compact() { return utc_format("%Y%m%dT%H%M%SZ"); }
+
+ResultDocument::ResultDocument(std::vector<std::string> argv, json suite, json system)
+    : argv_(std::move(argv)), suite_(std::move(suite)), system_(std::move(system)),
+      started_at_(utc_now_iso()) {}
+
+json ResultDocument::to_json() const {
+  json results = json::array();
+  for (const auto& r : results_) results.push_back(r.to_json());
+  return json{{"schema", kResultSchemaId},
+              {"schema_version", kResultSchemaVersion},
+              {"tool", {{"name", "ccbench"},
+                        {"version", CCBENCH_VERSION},
+                        {"git_sha", kGitSha},
+                        {"git_dirty", kGitDirty}}},
+              {"argv", argv_},
+              {"started_at", started_at_},
+              {"ended_at", ended_at_.empty() ? json(nullptr) : json(ended_at_)},
+              {"status", complete_ ? "complete" : "interrupted"},
+              {"suite", suite_},
+              {"system", system_},
+              {"results", results}};
+}
+
+void ResultDocument::write(const std::filesystem::path& path) const {
+  const json j = to_json();
+  CCB_CHECK(all_finite(j), "result document holds a NaN or infinite number");
+  write_file_atomic(path, j.dump(2) + "\n");
+}
+
+bool all_finite(const json& j) {
+  if (j.is_number_float()) return std::isfinite(j.get<double>());
+  if (j.is_structured())
+    for (const auto& v : j)
+      if (!all_finite(v)) return false;
+  return true;
+}
+
+}  // namespace ccb

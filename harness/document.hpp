@@ -1,0 +1,53 @@
+#pragma once
+// The result document: one JSON file per run (schema harness/result.schema.json), rewritten
+// atomically after every case so an interrupted run keeps everything measured so far.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/result.hpp"
+
+namespace ccb {
+
+inline constexpr const char* kResultSchemaId = "ccbench/result";
+inline constexpr int kResultSchemaVersion = 1;
+
+// Source revision, from the build (cmake/WriteGitInfo.cmake).
+extern const char* const kGitSha;
+extern const bool kGitDirty;
+
+// Current UTC time as ISO 8601 with seconds ("2026-11-25T06:41:02Z").
+std::string utc_now_iso();
+// Current UTC time for file names ("20261125T064102Z").
+std::string utc_now_compact();
+
+class ResultDocument {
+ public:
+  ResultDocument(std::vector<std::string> argv, json suite, json system);
+
+  void add(Result r) { results_.push_back(std::move(r)); }
+  const std::vector<Result>& results() const { return results_; }
+  // Marks the run complete and stamps the end time; until then the document says
+  // "interrupted", which is what a crash leaves on disk.
+  void finish() {
+    complete_ = true;
+    ended_at_ = utc_now_iso();
+  }
+  json to_json() const;
+  // Throws UsageError when the file cannot be written.
+  void write(const std::filesystem::path& path) const;
+
+ private:
+  std::vector<std::string> argv_;
+  json suite_;
+  json system_;
+  std::string started_at_;
+  std::string ended_at_;
+  bool complete_ = false;
+  std::vector<Result> results_;
+};
+
+// True when `j` holds no NaN or infinite number anywhere.
+bool all_finite(const json& j);
+
+}  // namespace ccb

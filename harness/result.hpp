@@ -1,0 +1,58 @@
+#pragma once
+// The Result of one case: what ran, how fast, and whether the answer was right.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernels/common/problem.hpp"
+#include "kernels/common/validation.hpp"
+
+namespace ccb {
+
+enum class Status { passed, failed, mistrusted, skipped, unsupported, error };
+std::string_view to_string(Status s);
+std::optional<Status> parse_status(std::string_view s);
+
+// Statistics over per-repetition times in seconds. Requires a non-empty sample.
+struct Stats {
+  std::size_t n = 0;
+  double min = 0, median = 0, mean = 0, stddev = 0, cv = 0;
+  static Stats of(const std::vector<double>& samples);
+  json to_json() const;
+};
+
+// A throughput figure in decimal units: GFLOPS = 1e9 FLOP/s, GB/s = 1e9 B/s.
+struct Rate {
+  std::string unit;
+  double median = 0;  // from the median time
+  double best = 0;    // from the minimum time
+  double mean = 0;    // from the mean time
+  json to_json() const;
+};
+
+struct Result {
+  std::string kernel, backend, device, dtype;
+  std::string problem_id;
+  json problem;
+  std::string implementation;
+  Status status = Status::error;
+  std::string reason;
+  std::vector<double> samples;  // seconds per run, one per repetition
+  std::optional<Stats> stats;
+  WorkModel work;
+  std::optional<Validation> validation;
+  json notes = json::array();
+
+  // Headline rate: GFLOPS for kernels that count FLOPs and are not STREAM, GB/s otherwise.
+  std::optional<Rate> rate() const;
+  // For STREAM-like kernels: bandwidth including write-allocate traffic.
+  std::optional<Rate> rate_with_write_allocate() const;
+  std::string name() const;  // kernel/backend/dtype/problem, the benchmark name
+  json to_json() const;
+};
+
+// Cases whose status a CI run should treat as bad: failed, mistrusted, error.
+bool is_bad(Status s);
+
+}  // namespace ccb

@@ -1,0 +1,309 @@
+#include "harness/suite.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "harness/errors.hpp"
+
+namespace ccb {
+namespace {
+
+using ijson = nlohmann::json;  // parsing only; output documents use ordered_json
+
+std::string gb(double bytes) { return fmt::format("{:.2f} GB", bytes * 1e-9); }
+
+// Error reporting with the file and a JSON-path-like field name.
+struct Where {
+  const std::string& source;
+  std::string field;
+  [[noreturn]] void fail(const std::string& what) const {
+    throw UsageError(fmt::format("{}: {}: {}", source, field, what));
+  }
+  Where operator[](const std::string& key) const {
+    return {source, field.empty() ? key : field + "." + key};
+  }
+  Where operator[](std::size_t i) const { return {source, fmt::format("{}[{}]", field, i)}; }
+};
+
+void reject_unknown_keys(const ijson& obj, const Where& w, const std::set<std::string>& allowed) {
+  for (const auto& [key, value] : obj.items()) {
+    if (allowed.count(key)) continue;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    w[key].fail(fmt::format("unknown field (expected one of: {})", list));
+  }
+}
+
+// A string, or a non-empty array of strings.
+std::vector<std::string> strings(const ijson& v, const Where& w) {
+  if (v.is_string()) return {v.get<std::string>()};
+  if (!v.is_array() || v.empty()) w.fail("expected a string or a non-empty array of strings");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) w[i].fail("expected a string");
+    out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+std::int64_t positive_int(const ijson& v, const Where& w, std::int64_t max) {
+  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > INT64_MAX))
+    w.fail(fmt::format("expected a positive integer, got {}", v.dump()));
+  const auto x = v.get<std::int64_t>();
+  if (x <= 0) w.fail(fmt::format("expected a positive integer, got {}", x));
+  if (x > max) w.fail(fmt::format("{} exceeds the largest supported value {}", x, max));
+  return x;
+}
+
+const ijson& required(const ijson& obj, const char* key, const Where& w) {
+  if (!obj.contains(key)) w.fail(fmt::format("missing required field \"{}\"", key));
+  return obj.at(key);
+}
+
+std::string line_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  // nlohmann reports the byte after the offending token.
+  return fmt::format("line {}, column {}", line, col > 1 ? col - 1 : col);
+}
+
+void add_gemm_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
+                    const std::vector<DType>& dtypes, std::vector<Case>& out) {
+  reject_unknown_keys(c, w, {"kernel", "backend", "dtype", "m", "n", "k", "trans"});
+  GemmProblem g;
+  g.m = positive_int(required(c, "m", w), w["m"], kMaxDim);
+  g.n = positive_int(required(c, "n", w), w["n"], kMaxDim);
+  g.k = positive_int(required(c, "k", w), w["k"], kMaxDim);
+  if (c.contains("trans")) {
+    const auto& t = c.at("trans");
+    static const std::set<std::string> kTrans{"nn", "nt", "tn", "tt"};
+    if (!t.is_string() || !kTrans.count(t.get<std::string>()))
+      w["trans"].fail(fmt::format("expected one of nn, nt, tn, tt, got {}", t.dump()));
+    g.trans_a = t.get<std::string>()[0] == 't';
+    g.trans_b = t.get<std::string>()[1] == 't';
+  }
+  for (const auto& b : backends)
+    for (DType d : dtypes) {
+      GemmProblem p = g;
+      p.dtype = d;
+      out.push_back(Case{b, p, {}});
+    }
+}
+
+void add_stream_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
+                      const std::vector<DType>& dtypes, const SuiteContext& ctx,
+                      std::vector<Case>& out) {
+  reject_unknown_keys(c, w, {"kernel", "backend", "dtype", "op", "elements"});
+  std::vector<StreamOp> ops;
+  if (c.contains("op")) {
+    for (const auto& name : strings(c.at("op"), w["op"])) {
+      const auto op = parse_stream_op(name);
+      if (!op) w["op"].fail(fmt::format("unknown STREAM op \"{}\" (expected one of: {})", name, stream_op_names()));
+      ops.push_back(*op);
+    }
+  } else {
+    ops = {StreamOp::copy, StreamOp::scale, StreamOp::add, StreamOp::triad,
+           StreamOp::dot, StreamOp::copy_nt, StreamOp::triad_nt};
+  }
+  const ijson elements = c.value("elements", ijson("auto"));
+  for (DType d : dtypes) {
+    std::vector<std::string> notes;
+    std::int64_t n = 0;
+    if (elements.is_string() && elements.get<std::string>() == "auto")
+      n = auto_stream_elements(d, ctx, notes);
+    else if (elements.is_string())
+      w["elements"].fail(fmt::format("expected a positive integer or \"auto\", got {}", elements.dump()));
+    else
+      n = positive_int(elements, w["elements"], INT64_MAX / 64);
+    for (const auto& b : backends)
+      for (StreamOp op : ops) out.push_back(Case{b, StreamProblem{op, n, d}, notes});
+  }
+}
+
+}  // namespace
+
+std::int64_t auto_stream_elements(DType dtype, const SuiteContext& ctx,
+                                  std::vector<std::string>& notes) {
+  const double es = static_cast<double>(size_of(dtype));
+  constexpr double kFallbackArrayBytes = 256e6;
+  double array_bytes = 4.0 * static_cast<double>(ctx.llc_bytes);
+  if (ctx.llc_bytes == 0) {
+    array_bytes = kFallbackArrayBytes;
+    notes.push_back(fmt::format("last-level cache size unknown: arrays of {} each", gb(array_bytes)));
+  } else {
+    notes.push_back(fmt::format("arrays sized to 4x the last-level cache ({} in all): {} each",
+                                gb(static_cast<double>(ctx.llc_bytes)), gb(array_bytes)));
+  }
+  const double cap = 0.5 * static_cast<double>(ctx.memory_bytes) / StreamProblem::kArrays;
+  if (ctx.memory_bytes > 0 && array_bytes > cap) {
+    notes.push_back(fmt::format(
+        "capped by free memory: arrays of {} each ({} available), less than 4x the last-level "
+        "cache; figures may include cache effects",
+        gb(cap), gb(static_cast<double>(ctx.memory_bytes))));
+    array_bytes = cap;
+  }
+  // Round to a whole number of 4 KiB pages.
+  const auto per_page = static_cast<std::int64_t>(4096 / es);
+  const auto n = static_cast<std::int64_t>(array_bytes / es);
+  return std::max<std::int64_t>(per_page, n / per_page * per_page);
+}
+
+std::filesystem::path config_dir() {
+  if (const char* env = std::getenv("CCBENCH_CONFIG_DIR"); env && *env) return env;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "ccbench" / "configs";
+    if (std::filesystem::is_directory(installed / "suites", ec)) return installed;
+  }
+  return CCBENCH_SOURCE_CONFIG_DIR;
+}
+
+std::vector<std::string> suite_names() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(config_dir() / "suites", ec))
+    if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Suite load_suite(const std::string& name_or_file, const SuiteContext& ctx) {
+  std::filesystem::path path = name_or_file;
+  const bool looks_like_path = name_or_file.find('/') != std::string::npos ||
+                               path.extension() == ".json" ||
+                               std::filesystem::exists(path);
+  if (!looks_like_path) {
+    path = config_dir() / "suites" / (name_or_file + ".json");
+    if (!std::filesystem::exists(path)) {
+      std::string list;
+      for (const auto& n : suite_names()) list += (list.empty() ? "" : ", ") + n;
+      throw UsageError(fmt::format("unknown suite \"{}\" (known suites: {}; or give a path to a suite file)",
+                                   name_or_file, list.empty() ? "none found" : list));
+    }
+  }
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("{}: cannot read suite file", path.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw UsageError(fmt::format("{}: cannot read suite file", path.string()));
+  return parse_suite(ss.str(), path.string(), ctx);
+}
+
+Suite parse_suite(const std::string& text, const std::string& source, const SuiteContext& ctx) {
+  ijson root;
+  try {
+    root = ijson::parse(text);
+  } catch (const ijson::parse_error& e) {
+    std::string msg = e.what();
+    if (auto p = msg.find("syntax error"); p != std::string::npos) msg = msg.substr(p);
+    throw UsageError(fmt::format("{}: malformed JSON at {}: {}", source, line_column(text, e.byte), msg));
+  }
+  const Where top{source, ""};
+  if (!root.is_object()) throw UsageError(fmt::format("{}: expected a JSON object at the top level", source));
+  reject_unknown_keys(root, top, {"name", "description", "repetitions", "min_time", "cases"});
+
+  Suite s;
+  s.source = source;
+  s.name = std::filesystem::path(source).stem().string();
+  if (root.contains("name")) {
+    if (!root["name"].is_string()) top["name"].fail("expected a string");
+    s.name = root["name"].get<std::string>();
+  }
+  if (root.contains("description")) {
+    if (!root["description"].is_string()) top["description"].fail("expected a string");
+    s.description = root["description"].get<std::string>();
+  }
+  if (root.contains("repetitions"))
+    s.repetitions = static_cast<int>(positive_int(root["repetitions"], top["repetitions"], 100000));
+  if (root.contains("min_time")) {
+    const auto& v = root["min_time"];
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 3600)
+      top["min_time"].fail(fmt::format("expected seconds between 0 and 3600, got {}", v.dump()));
+    s.min_time = v.get<double>();
+  }
+
+  const auto& cases = required(root, "cases", top);
+  if (!cases.is_array() || cases.empty()) top["cases"].fail("expected a non-empty array of cases");
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Where w = top["cases"][i];
+    const auto& c = cases[i];
+    if (!c.is_object()) w.fail("expected an object");
+    const auto& kernel_v = required(c, "kernel", w);
+    if (!kernel_v.is_string()) w["kernel"].fail("expected a string");
+    const auto kernel = kernel_v.get<std::string>();
+
+    std::vector<std::string> backends = strings(required(c, "backend", w), w["backend"]);
+    for (const auto& b : backends)
+      if (!ctx.registry->find(b))
+        w["backend"].fail(fmt::format("unknown backend \"{}\" (this build has: {})", b, ctx.registry->names()));
+    std::vector<DType> dtypes;
+    for (const auto& d : strings(required(c, "dtype", w), w["dtype"])) {
+      const auto t = parse_dtype(d);
+      if (!t) w["dtype"].fail(fmt::format("unknown dtype \"{}\" (expected one of: {})", d, dtype_names()));
+      dtypes.push_back(*t);
+    }
+    if (kernel == "gemm")
+      add_gemm_cases(c, w, backends, dtypes, s.cases);
+    else if (kernel == "stream")
+      add_stream_cases(c, w, backends, dtypes, ctx, s.cases);
+    else
+      w["kernel"].fail(fmt::format("unknown kernel \"{}\" (expected one of: {})", kernel, kernel_names()));
+  }
+
+  // Refuse before allocating anything: each case runs alone, so each must fit on its own.
+  for (const auto& c : s.cases) {
+    const double need = static_cast<double>(footprint_bytes(c.problem));
+    if (ctx.memory_bytes > 0 && need > 0.9 * static_cast<double>(ctx.memory_bytes))
+      throw UsageError(fmt::format("{}: case {} needs {} of memory for its buffers, {} available",
+                                   source, problem_id(c.problem), gb(need),
+                                   gb(static_cast<double>(ctx.memory_bytes))));
+  }
+  return s;
+}
+
+void filter_cases(Suite& suite, const std::vector<std::string>& backends,
+                  const std::vector<std::string>& kernels, const Registry& registry) {
+  for (const auto& b : backends)
+    if (!registry.find(b))
+      throw UsageError(fmt::format("--backend: unknown backend \"{}\" (this build has: {})", b, registry.names()));
+  for (const auto& k : kernels) {
+    const auto slash = k.find('/');
+    const std::string family = k.substr(0, slash);
+    const bool ok = (family == "gemm" && slash == std::string::npos) ||
+                    (family == "stream" && (slash == std::string::npos ||
+                                            parse_stream_op(k.substr(slash + 1))));
+    if (!ok)
+      throw UsageError(fmt::format("--kernel: unknown kernel \"{}\" (expected one of: {}, or stream/OP with OP in: {})",
+                                   k, kernel_names(), stream_op_names()));
+  }
+  auto keep = [&](const Case& c) {
+    const bool backend_ok =
+        backends.empty() || std::find(backends.begin(), backends.end(), c.backend) != backends.end();
+    std::string family{kernel_name(c.problem)};
+    std::string full = family;
+    if (const auto* sp = std::get_if<StreamProblem>(&c.problem)) full += "/" + std::string(to_string(sp->op));
+    const bool kernel_ok = kernels.empty() ||
+                           std::find(kernels.begin(), kernels.end(), family) != kernels.end() ||
+                           std::find(kernels.begin(), kernels.end(), full) != kernels.end();
+    return backend_ok && kernel_ok;
+  };
+  std::erase_if(suite.cases, [&](const Case& c) { return !keep(c); });
+  if (suite.cases.empty())
+    throw UsageError(fmt::format("{}: no case matches the --backend/--kernel selection", suite.source));
+}
+
+}  // namespace ccb

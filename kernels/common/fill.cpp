@@ -1,0 +1,29 @@
+#include "kernels/common/fill.hpp"
+
+namespace ccb {
+namespace {
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+double uniform01(std::uint64_t seed, std::uint64_t i) {
+  return static_cast<double>(splitmix64(splitmix64(seed) ^ i) >> 11) * 0x1p-53;
+}
+
+template <class T>
+void fill_uniform(T* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
+  const double span = hi - lo;
+  const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < count; ++i)
+    p[i] = static_cast<T>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i)));
+}
+
+template void fill_uniform<double>(double*, std::size_t, std::uint64_t, double, double);
+template void fill_uniform<float>(float*, std::size_t, std::uint64_t, double, double);
+
+}  // namespace ccb

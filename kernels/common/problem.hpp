@@ -1,0 +1,76 @@
+#pragma once
+// Problems: immutable named-field descriptions of one unit of work. Each family computes its
+// own work model (FLOPs, bytes, formula) and reproducible id here, and nowhere else.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "kernels/common/dtype.hpp"
+
+namespace ccb {
+
+using json = nlohmann::ordered_json;
+
+// Work done by one run of a kernel. `bytes` is the headline traffic (what STREAM counts);
+// `bytes_actual` adds write-allocate traffic of ordinary stores (equal to `bytes` otherwise).
+struct WorkModel {
+  double flops = 0;
+  double bytes = 0;
+  double bytes_actual = 0;
+  std::string formula;
+};
+
+// C(m x n) = op(A)(m x k) * op(B)(k x n), row-major, alpha = 1, beta = 0.
+struct GemmProblem {
+  std::int64_t m = 0, n = 0, k = 0;
+  bool trans_a = false, trans_b = false;
+  DType dtype = DType::fp64;
+
+  WorkModel work() const;
+  std::string id() const;  // gemm/fp64/m4096n4096k4096, with _tn style suffix if transposed
+  std::uint64_t footprint_bytes() const;
+  json to_json() const;
+};
+
+enum class StreamOp { copy, scale, add, triad, dot, copy_nt, triad_nt };
+std::string_view to_string(StreamOp op);
+std::optional<StreamOp> parse_stream_op(std::string_view name);
+std::string_view stream_op_names();
+// Arrays read plus written by one element of the op (copy 2, scale 2, add 3, triad 3, dot 2).
+int stream_arrays_touched(StreamOp op);
+// Arrays written with ordinary (write-allocating) stores.
+int stream_arrays_allocating(StreamOp op);
+
+// One STREAM operation over three arrays a, b, c of `elements` each:
+// copy c=a, scale b=s*c, add c=a+b, triad a=b+s*c, dot sum(a*b); *_nt use non-temporal stores.
+struct StreamProblem {
+  StreamOp op = StreamOp::triad;
+  std::int64_t elements = 0;
+  DType dtype = DType::fp64;
+
+  static constexpr double kScalar = 0.4;
+  static constexpr int kArrays = 3;
+
+  WorkModel work() const;
+  std::string id() const;  // stream/fp64/triad/n268435456
+  std::uint64_t footprint_bytes() const;
+  json to_json() const;
+};
+
+using Problem = std::variant<GemmProblem, StreamProblem>;
+
+// Kernel family name of a problem: "gemm", "stream".
+std::string_view kernel_name(const Problem& p);
+// Known kernel family names, comma-separated, for messages.
+std::string_view kernel_names();
+WorkModel work_model(const Problem& p);
+std::string problem_id(const Problem& p);
+DType dtype_of(const Problem& p);
+std::uint64_t footprint_bytes(const Problem& p);
+json problem_json(const Problem& p);
+
+}  // namespace ccb

@@ -1,0 +1,46 @@
+#include "kernels/common/validation.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ccb {
+
+json Validation::to_json() const {
+  json j{{"method", method},
+         {"ok", ok},
+         {"max_error", std::isfinite(max_error) ? json(max_error) : json(nullptr)},
+         {"tolerance", tolerance},
+         {"checked", checked},
+         {"zero_fraction", zero_fraction},
+         {"mostly_zero", mostly_zero}};
+  if (!detail.empty()) j["detail"] = detail;
+  return j;
+}
+
+Validation validate(const Problem& p, const HostView& view) {
+  if (const auto* g = std::get_if<GemmProblem>(&p)) return validate_gemm(*g, view);
+  return validate_stream(std::get<StreamProblem>(p), view);
+}
+
+namespace {
+template <class T>
+double zero_fraction_of(const T* p, std::size_t n) {
+  if (n == 0) return 0.0;
+  std::int64_t zeros = 0;
+  const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for reduction(+ : zeros) schedule(static)
+  for (std::int64_t i = 0; i < count; ++i) zeros += (p[i] == T(0)) ? 1 : 0;
+  return static_cast<double>(zeros) / static_cast<double>(n);
+}
+}  // namespace
+
+double zero_fraction(const HostArray& arr) {
+  switch (arr.dtype) {
+    case DType::fp64: return zero_fraction_of(arr.as<double>(), arr.count);
+    case DType::fp32:
+    case DType::tf32: return zero_fraction_of(arr.as<float>(), arr.count);
+    default: throw std::logic_error("zero_fraction: dtype not handled");
+  }
+}
+
+}  // namespace ccb

@@ -1,0 +1,39 @@
+#pragma once
+// Validation of kernel output, always on. Each family checks against its own naive reference
+// (kernels/<family>/*_reference.cpp) with an explicit tolerance, and every output goes through
+// the zero-trust check: an output that is mostly zeros is mistrusted, never passed.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "kernels/common/host_view.hpp"
+#include "kernels/common/problem.hpp"
+
+namespace ccb {
+
+// Above this fraction of exact zeros in the output, a result is mistrusted.
+inline constexpr double kMostlyZeroFraction = 0.5;
+
+struct Validation {
+  std::string method;
+  bool ok = false;            // errors within tolerance
+  bool mostly_zero = false;   // zero-trust verdict
+  double max_error = 0;       // normalized error (see method), compared with tolerance
+  double tolerance = 0;
+  double zero_fraction = 0;
+  std::uint64_t checked = 0;  // values compared
+  std::string detail;         // first failing location, when not ok
+
+  json to_json() const;
+};
+
+// Checks the output in `view` for problem `p` (dispatches on the family).
+Validation validate(const Problem& p, const HostView& view);
+
+Validation validate_gemm(const GemmProblem& p, const HostView& view);
+Validation validate_stream(const StreamProblem& p, const HostView& view);
+
+// Fraction of exact zeros among arr's elements (fp64 and fp32 arrays).
+double zero_fraction(const HostArray& arr);
+
+}  // namespace ccb

@@ -1,0 +1,98 @@
+// GEMM through OpenBLAS's CBLAS interface (row-major).
+#include <cblas.h>
+
+#include <fmt/format.h>
+
+#include "harness/backend.hpp"
+#include "kernels/common/buffer.hpp"
+#include "kernels/common/fill.hpp"
+
+namespace ccb {
+namespace {
+
+template <class T>
+class OpenblasGemm final : public KernelInstance {
+ public:
+  explicit OpenblasGemm(const GemmProblem& p)
+      : p_(p),
+        a_(sizeof(T) * p.m * p.k),
+        b_(sizeof(T) * p.k * p.n),
+        c_(sizeof(T) * p.m * p.n) {
+    fill_uniform(a_.as<T>(), p.m * p.k, 1, -1.0, 1.0);
+    fill_uniform(b_.as<T>(), p.k * p.n, 2, -1.0, 1.0);
+    fill_uniform(c_.as<T>(), p.m * p.n, 3, -1.0, 1.0);  // a no-op kernel must not pass
+  }
+
+  void run() override {
+    const auto ta = p_.trans_a ? CblasTrans : CblasNoTrans;
+    const auto tb = p_.trans_b ? CblasTrans : CblasNoTrans;
+    const auto lda = static_cast<blasint>(p_.trans_a ? p_.m : p_.k);
+    const auto ldb = static_cast<blasint>(p_.trans_b ? p_.k : p_.n);
+    const auto m = static_cast<blasint>(p_.m), n = static_cast<blasint>(p_.n),
+               k = static_cast<blasint>(p_.k);
+    if constexpr (std::is_same_v<T, double>)
+      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a_.as<T>(), lda, b_.as<T>(), ldb, 0.0,
+                  c_.as<T>(), n);
+    else
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a_.as<T>(), lda, b_.as<T>(), ldb, 0.0f,
+                  c_.as<T>(), n);
+  }
+
+  HostView output() override {
+    const auto mk = static_cast<std::size_t>(p_.m * p_.k), kn = static_cast<std::size_t>(p_.k * p_.n),
+               mn = static_cast<std::size_t>(p_.m * p_.n);
+    return HostView{{{"a", p_.dtype, a_.as<T>(), mk},
+                     {"b", p_.dtype, b_.as<T>(), kn},
+                     {"c", p_.dtype, c_.as<T>(), mn}},
+                    std::nullopt};
+  }
+
+  std::string implementation() const override {
+    return fmt::format("cblas_{}gemm ({})", std::is_same_v<T, double> ? 'd' : 's',
+                       openblas_get_corename());
+  }
+
+ private:
+  GemmProblem p_;
+  AlignedBuffer a_, b_, c_;
+};
+
+class OpenblasBackend final : public Backend {
+ public:
+  std::string name() const override { return "openblas"; }
+  Availability availability() const override { return {}; }
+
+  json device_info() const override {
+    const int par = openblas_get_parallel();
+    return json{{"library", "OpenBLAS"},
+                {"config", openblas_get_config()},
+                {"core", openblas_get_corename()},
+                {"threading", par == 0 ? "sequential" : par == 1 ? "pthreads" : "openmp"},
+                {"threads", openblas_get_num_threads()}};
+  }
+
+  std::vector<std::string> kernels() const override { return {"gemm"}; }
+
+  Availability supports(std::string_view kernel, DType dtype) const override {
+    if (kernel != "gemm") return {false, fmt::format("openblas has no {} kernel", kernel)};
+    if (dtype != DType::fp64 && dtype != DType::fp32)
+      return {false, fmt::format("OpenBLAS GEMM offers fp64 and fp32, not {}", to_string(dtype))};
+    return {};
+  }
+
+  void set_threads(int threads) override {
+    if (threads > 0) openblas_set_num_threads(threads);
+  }
+
+  std::unique_ptr<KernelInstance> create(const Problem& p) override {
+    const auto& g = std::get<GemmProblem>(p);
+    if (g.dtype == DType::fp64) return std::make_unique<OpenblasGemm<double>>(g);
+    return std::make_unique<OpenblasGemm<float>>(g);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_openblas_backend() { return std::make_unique<OpenblasBackend>(); }
+
+}  // namespace ccb

@@ -1,0 +1,126 @@
+// GEMM validation: Freivalds' check over the whole output plus sampled entries against the
+// naive reference. Both normalize the error by the sum of absolute products, so the tolerance
+// follows from the dot-product error bound (|fl(x.y) - x.y| <= k*u*|x|.|y|, u = eps/2).
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "kernels/common/fill.hpp"
+#include "kernels/common/validation.hpp"
+#include "kernels/gemm/gemm_reference.hpp"
+
+namespace ccb {
+namespace {
+
+constexpr int kSampledEntries = 256;
+constexpr std::uint64_t kCheckSeed = 0x5eed'f1e1'd5ULL;
+
+template <class T>
+Validation check_gemm(const GemmProblem& p, const HostView& view) {
+  const T* a = view.get("a").as<T>();
+  const T* b = view.get("b").as<T>();
+  const HostArray& c_arr = view.get("c");
+  const T* c = c_arr.as<T>();
+  const GemmRef<T> ref{p, a, b};
+  const std::int64_t m = p.m, n = p.n, k = p.k;
+
+  Validation v;
+  v.zero_fraction = zero_fraction(c_arr);
+  v.mostly_zero = v.zero_fraction > kMostlyZeroFraction;
+  const double eps64 = epsilon(DType::fp64);
+  v.tolerance = static_cast<double>(k) * epsilon(p.dtype) + static_cast<double>(2 * k + n) * eps64;
+
+  // Freivalds: z = A (B x) against w = C x, with |A| (|B| |x|) as the per-row error scale.
+  std::vector<double> x(n), y(k, 0.0), ya(k, 0.0);
+  for (std::int64_t j = 0; j < n; ++j) x[j] = 2.0 * uniform01(kCheckSeed, j) - 1.0;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t l = 0; l < k; ++l) {
+    double s = 0, sa = 0;
+    for (std::int64_t j = 0; j < n; ++j) {
+      const double t = ref.b_at(l, j) * x[j];
+      s += t;
+      sa += std::abs(t);
+    }
+    y[l] = s;
+    ya[l] = sa;
+  }
+  double worst = 0;
+  std::int64_t worst_row = -1;
+#pragma omp parallel
+  {
+    double local_worst = 0;
+    std::int64_t local_row = -1;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < m; ++i) {
+      double z = 0, za = 0, w = 0;
+      for (std::int64_t l = 0; l < k; ++l) {
+        z += ref.a_at(i, l) * y[l];
+        za += std::abs(ref.a_at(i, l)) * ya[l];
+      }
+      for (std::int64_t j = 0; j < n; ++j) w += static_cast<double>(c[i * n + j]) * x[j];
+      const double err = std::abs(z - w) / (za > 0 ? za : 1.0);
+      if (!(err <= local_worst)) {  // also catches NaN
+        local_worst = std::isnan(err) ? INFINITY : err;
+        local_row = i;
+      }
+    }
+#pragma omp critical
+    if (local_worst > worst) {
+      worst = local_worst;
+      worst_row = local_row;
+    }
+  }
+  v.checked = static_cast<std::uint64_t>(m);
+  if (worst > v.tolerance)
+    v.detail = fmt::format("Freivalds check: row {} off by {:.3g} (normalized)", worst_row, worst);
+
+  // Sampled entries: the four corners and pseudo-random positions.
+  std::vector<std::pair<std::int64_t, std::int64_t>> pos{{0, 0}, {0, n - 1}, {m - 1, 0}, {m - 1, n - 1}};
+  for (int s = 0; s < kSampledEntries; ++s)
+    pos.emplace_back(static_cast<std::int64_t>(uniform01(kCheckSeed + 1, s) * m),
+                     static_cast<std::int64_t>(uniform01(kCheckSeed + 2, s) * n));
+  for (const auto& [i, j] : pos) {
+    double value = 0, scale = 0;
+    ref.entry(i, j, value, scale);
+    const double got = static_cast<double>(c[i * n + j]);
+    double err = std::abs(got - value) / (scale > 0 ? scale : 1.0);
+    if (std::isnan(err)) err = INFINITY;
+    if (err > v.tolerance && v.detail.empty())
+      v.detail = fmt::format("C({}, {}) = {:.17g}, reference {:.17g}", i, j, got, value);
+    worst = std::max(worst, err);
+  }
+  v.checked += pos.size();
+  v.max_error = worst;
+  v.ok = worst <= v.tolerance;
+  v.method = fmt::format("freivalds+sampled({})", pos.size());
+  return v;
+}
+
+}  // namespace
+
+Validation validate_gemm(const GemmProblem& p, const HostView& view) {
+  switch (p.dtype) {
+    case DType::fp64: return check_gemm<double>(p, view);
+    case DType::fp32: return check_gemm<float>(p, view);
+    default: throw std::logic_error(fmt::format("GEMM validation for {} not implemented", to_string(p.dtype)));
+  }
+}
+
+template <class T>
+void reference_gemm(const GemmProblem& p, const T* a, const T* b, T* c) {
+  const GemmRef<T> ref{p, a, b};
+  for (std::int64_t i = 0; i < p.m; ++i)
+    for (std::int64_t j = 0; j < p.n; ++j) {
+      double value = 0, scale = 0;
+      ref.entry(i, j, value, scale);
+      c[i * p.n + j] = static_cast<T>(value);
+    }
+}
+
+template void reference_gemm<double>(const GemmProblem&, const double*, const double*, double*);
+template void reference_gemm<float>(const GemmProblem&, const float*, const float*, float*);
+
+}  // namespace ccb
