@@ -9,7 +9,7 @@
 
 namespace ccb {
 
-inline constexpr const char* kResultSchemaId = "ccbench/result";
+inline constexpr const char* kResultSchemaId = "urn:ccbench:schema:result:1";
 inline constexpr int kResultSchemaVersion = 1;
 
 // Source revision, from the build (cmake/WriteGitInfo.cmake).

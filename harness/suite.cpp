@@ -195,6 +195,8 @@ Suite load_suite(const std::string& name_or_file, const SuiteContext& ctx) {
                                    name_or_file, list.empty() ? "none found" : list));
     }
   }
+  if (std::filesystem::is_directory(path))
+    throw UsageError(fmt::format("{}: is a directory, expected a suite file", path.string()));
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("{}: cannot read suite file", path.string()));
   std::stringstream ss;

@@ -132,6 +132,7 @@ json probe_system(const Registry& registry) {
   utsname u{};
   uname(&u);
   std::string model = cpuinfo_field("model name");
+  const double mhz = std::atof(cpuinfo_field("cpu MHz").c_str());
   if (model.empty()) model = cpuinfo_field("CPU part");
 
   json backends = json::object();
@@ -152,7 +153,7 @@ json probe_system(const Registry& registry) {
                {"cores", t.count(HWLOC_OBJ_CORE)},
                {"threads", t.count(HWLOC_OBJ_PU)},
                {"numa_nodes", t.count(HWLOC_OBJ_NUMANODE)},
-               {"nominal_mhz", cpuinfo_field("cpu MHz")},
+               {"nominal_mhz", mhz > 0 ? json(mhz) : json(nullptr)},
                {"isa", isa_flags()},
                {"caches", caches(t)}}},
       {"memory", {{"total_bytes", meminfo_kb("MemTotal") * 1024},

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the ccbench command line, driven by ctest.
+
+  cli.py expect  CCBENCH RC REGEX [--no-file PATH] -- ARGS...   exit code and stderr/stdout match
+  cli.py smoke   CCBENCH SCHEMA OUTDIR                           smoke suite: complete, passed, schema-valid
+  cli.py interrupt CCBENCH SUITE OUTDIR                          SIGINT keeps measured cases, marks interrupted
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def strict_load(path):
+    def no_constants(name):
+        raise ValueError(f"{path}: non-finite number {name} in JSON")
+    with open(path) as f:
+        return json.load(f, parse_constant=no_constants)
+
+
+def check_schema(doc, schema_path):
+    import jsonschema  # Debian's python3-jsonschema, installed by cmake/install-deps.sh
+    with open(schema_path) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=str)
+    if errors:
+        fail("result does not match the schema:\n" + "\n".join(
+            f"  {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]))
+
+
+def cmd_expect(argv):
+    exe, rc, regex = argv[0], int(argv[1]), argv[2]
+    rest = argv[3:]
+    no_file = None
+    if rest and rest[0] == "--no-file":
+        no_file, rest = rest[1], rest[2:]
+    assert rest[0] == "--"
+    if no_file and os.path.exists(no_file):
+        os.remove(no_file)
+    p = subprocess.run([exe] + rest[1:], capture_output=True, text=True, timeout=600)
+    out = p.stdout + p.stderr
+    if p.returncode != rc:
+        fail(f"exit code {p.returncode}, expected {rc}\n{out}")
+    if not re.search(regex, out):
+        fail(f"output does not match /{regex}/:\n{out}")
+    if rc == 2 and len([l for l in p.stderr.splitlines() if l.strip()]) > 2:
+        fail(f"bad input should give one clear message, got:\n{p.stderr}")
+    if rc == 2 and no_file and os.path.exists(no_file):
+        fail(f"{no_file} was written although the command failed")
+    print(f"ok: exit {rc}, output matches /{regex}/")
+
+
+def cmd_smoke(argv):
+    exe, schema, outdir = argv
+    os.makedirs(outdir, exist_ok=True)
+    out = os.path.join(outdir, "smoke.json")
+    p = subprocess.run([exe, "run", "--suite", "smoke", "--out", out], capture_output=True,
+                       text=True, timeout=600)
+    if p.returncode != 0:
+        fail(f"smoke run exit code {p.returncode}\n{p.stdout}{p.stderr}")
+    doc = strict_load(out)
+    check_schema(doc, schema)
+    if doc["status"] != "complete":
+        fail("status is " + doc["status"])
+    if len(doc["results"]) != doc["suite"]["cases"]:
+        fail(f'{len(doc["results"])} results for {doc["suite"]["cases"]} cases')
+    kernels = {r["kernel"] for r in doc["results"]}
+    if kernels != {"gemm", "stream"}:
+        fail(f"kernels in smoke results: {kernels}")
+    for r in doc["results"]:
+        if r["status"] != "passed":
+            fail(f'{r["problem_id"]} on {r["backend"]}: {r["status"]} {r.get("reason", "")}')
+        if not r["validation"]["ok"] or r["validation"]["checked"] <= 0:
+            fail(f'{r["problem_id"]}: validation block {r["validation"]}')
+        if len(r["samples_s"]) != doc["suite"]["repetitions"]:
+            fail(f'{r["problem_id"]}: {len(r["samples_s"])} samples')
+        if r["rates"]["headline"]["median"] <= 0:
+            fail(f'{r["problem_id"]}: no rate')
+    if "case" not in p.stdout or "passed" not in p.stdout:
+        fail("no summary table on stdout:\n" + p.stdout)
+    leftovers = [f for f in os.listdir(outdir) if ".tmp." in f]
+    if leftovers:
+        fail(f"temporary files left: {leftovers}")
+    print(f'ok: {len(doc["results"])} results, all passed, schema-valid')
+
+
+def cmd_interrupt(argv):
+    exe, suite, outdir = argv
+    os.makedirs(outdir, exist_ok=True)
+    out = os.path.join(outdir, "interrupted.json")
+    if os.path.exists(out):
+        os.remove(out)
+    p = subprocess.Popen([exe, "run", "--suite", suite, "--out", out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while time.time() < deadline:  # wait until two cases are on disk, then interrupt
+        try:
+            if len(strict_load(out)["results"]) >= 2:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+        if p.poll() is not None:
+            fail("the run ended before it could be interrupted")
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    stdout, stderr = p.communicate(timeout=300)
+    if p.returncode != 130:
+        fail(f"exit code {p.returncode}, expected 130\n{stderr}")
+    doc = strict_load(out)
+    if doc["status"] != "interrupted":
+        fail("status is " + doc["status"])
+    results = doc["results"]
+    if len(results) != doc["suite"]["cases"]:
+        fail(f'{len(results)} results for {doc["suite"]["cases"]} cases: every case needs a Result')
+    passed = [r for r in results if r["status"] == "passed"]
+    not_run = [r for r in results if r["status"] == "skipped" and "interrupted" in r.get("reason", "")]
+    if len(passed) < 2 or not not_run or len(passed) + len(not_run) != len(results):
+        fail(f"{len(passed)} passed and {len(not_run)} not run of {len(results)}")
+    print(f"ok: {len(passed)} measured cases kept, {len(not_run)} recorded as not run")
+
+
+if __name__ == "__main__":
+    {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt}[sys.argv[1]](sys.argv[2:])
