@@ -133,6 +133,8 @@ json probe_system(const Registry& registry) {
   uname(&u);
   std::string model = cpuinfo_field("model name");
   const double mhz = std::atof(cpuinfo_field("cpu MHz").c_str());
+  // Under a hypervisor, cache sizes and clocks are what the VM reports, not the hardware's.
+  const bool hypervisor = (" " + cpuinfo_field("flags") + " ").find(" hypervisor ") != std::string::npos;
   if (model.empty()) model = cpuinfo_field("CPU part");
 
   json backends = json::object();
@@ -154,6 +156,7 @@ json probe_system(const Registry& registry) {
                {"threads", t.count(HWLOC_OBJ_PU)},
                {"numa_nodes", t.count(HWLOC_OBJ_NUMANODE)},
                {"nominal_mhz", mhz > 0 ? json(mhz) : json(nullptr)},
+               {"hypervisor", hypervisor},
                {"isa", isa_flags()},
                {"caches", caches(t)}}},
       {"memory", {{"total_bytes", meminfo_kb("MemTotal") * 1024},
