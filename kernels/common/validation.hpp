@@ -2,6 +2,7 @@
 // Validation of kernel output, always on. Each family checks against its own naive reference
 // (kernels/<family>/*_reference.cpp) with an explicit tolerance, and every output goes through
 // the zero-trust check: an output that is mostly zeros is mistrusted, never passed.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -35,5 +36,27 @@ Validation validate_stream(const StreamProblem& p, const HostView& view);
 
 // Fraction of exact zeros among arr's elements (fp64 and fp32 arrays).
 double zero_fraction(const HostArray& arr);
+
+// The largest err(i) over i in [0, n) and an index where it occurs, computed in parallel. A NaN error counts as infinite, so it can never hide.
+struct Worst {
+  double error = 0;
+  std::int64_t at = -1;
+};
+template <class ErrorAt>
+Worst worst_error(std::int64_t n, ErrorAt err) {
+  Worst worst;
+#pragma omp parallel
+  {
+    Worst local;
+#pragma omp for schedule(static) nowait
+    for (std::int64_t i = 0; i < n; ++i) {
+      const double e = err(i);
+      if (!(e <= local.error)) local = {e != e ? HUGE_VAL : e, i};
+    }
+#pragma omp critical
+    if (local.error > worst.error) worst = local;
+  }
+  return worst;
+}
 
 }  // namespace ccb

@@ -47,35 +47,19 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
     y[l] = s;
     ya[l] = sa;
   }
-  double worst = 0;
-  std::int64_t worst_row = -1;
-#pragma omp parallel
-  {
-    double local_worst = 0;
-    std::int64_t local_row = -1;
-#pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < m; ++i) {
-      double z = 0, za = 0, w = 0;
-      for (std::int64_t l = 0; l < k; ++l) {
-        z += ref.a_at(i, l) * y[l];
-        za += std::abs(ref.a_at(i, l)) * ya[l];
-      }
-      for (std::int64_t j = 0; j < n; ++j) w += static_cast<double>(c[i * n + j]) * x[j];
-      const double err = std::abs(z - w) / (za > 0 ? za : 1.0);
-      if (!(err <= local_worst)) {  // also catches NaN
-        local_worst = std::isnan(err) ? INFINITY : err;
-        local_row = i;
-      }
+  const Worst rows = worst_error(m, [&](std::int64_t i) {
+    double z = 0, za = 0, w = 0;
+    for (std::int64_t l = 0; l < k; ++l) {
+      z += ref.a_at(i, l) * y[l];
+      za += std::abs(ref.a_at(i, l)) * ya[l];
     }
-#pragma omp critical
-    if (local_worst > worst) {
-      worst = local_worst;
-      worst_row = local_row;
-    }
-  }
+    for (std::int64_t j = 0; j < n; ++j) w += static_cast<double>(c[i * n + j]) * x[j];
+    return std::abs(z - w) / (za > 0 ? za : 1.0);
+  });
+  double worst = rows.error;
   v.checked = static_cast<std::uint64_t>(m);
   if (worst > v.tolerance)
-    v.detail = fmt::format("Freivalds check: row {} off by {:.3g} (normalized)", worst_row, worst);
+    v.detail = fmt::format("Freivalds check: row {} off by {:.3g} (normalized)", rows.at, worst);
 
   // Sampled entries: the four corners and pseudo-random positions.
   std::vector<std::pair<std::int64_t, std::int64_t>> pos{{0, 0}, {0, n - 1}, {m - 1, 0}, {m - 1, n - 1}};

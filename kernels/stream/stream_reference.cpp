@@ -60,48 +60,31 @@ Validation check_stream(const StreamProblem& p, const HostView& view) {
   v.zero_fraction = zero_fraction(out);
   v.mostly_zero = v.zero_fraction > kMostlyZeroFraction;
   v.tolerance = kElementTolerance * epsilon(p.dtype);
-  double worst = 0;
-  std::int64_t worst_at = -1;
-#pragma omp parallel
-  {
-    double local = 0;
-    std::int64_t at = -1;
-#pragma omp for schedule(static) nowait
-    for (std::int64_t i = 0; i < n; ++i) {
-      double got = 0, want = 0, scale = 0;
-      switch (p.op) {
-        case StreamOp::copy:
-        case StreamOp::copy_nt: got = c[i]; want = a[i]; scale = std::abs(want); break;
-        case StreamOp::scale:
-          got = b[i]; want = static_cast<double>(s) * c[i]; scale = std::abs(want); break;
-        case StreamOp::add:
-          got = c[i]; want = double(a[i]) + double(b[i]); scale = std::abs(a[i]) + std::abs(b[i]);
-          break;
-        case StreamOp::triad:
-        case StreamOp::triad_nt:
-          got = a[i];
-          want = double(b[i]) + static_cast<double>(s) * c[i];
-          scale = std::abs(b[i]) + std::abs(static_cast<double>(s) * c[i]);
-          break;
-        case StreamOp::dot: break;
-      }
-      const double err = std::abs(got - want) / (scale > 0 ? scale : 1.0);
-      if (!(err <= local)) {
-        local = std::isnan(err) ? INFINITY : err;
-        at = i;
-      }
+  const Worst worst = worst_error(n, [&](std::int64_t i) {
+    double got = 0, want = 0, scale = 0;
+    switch (p.op) {
+      case StreamOp::copy:
+      case StreamOp::copy_nt: got = c[i]; want = a[i]; scale = std::abs(want); break;
+      case StreamOp::scale:
+        got = b[i]; want = static_cast<double>(s) * c[i]; scale = std::abs(want); break;
+      case StreamOp::add:
+        got = c[i]; want = double(a[i]) + double(b[i]); scale = std::abs(a[i]) + std::abs(b[i]);
+        break;
+      case StreamOp::triad:
+      case StreamOp::triad_nt:
+        got = a[i];
+        want = double(b[i]) + static_cast<double>(s) * c[i];
+        scale = std::abs(b[i]) + std::abs(static_cast<double>(s) * c[i]);
+        break;
+      case StreamOp::dot: break;
     }
-#pragma omp critical
-    if (local > worst) {
-      worst = local;
-      worst_at = at;
-    }
-  }
+    return std::abs(got - want) / (scale > 0 ? scale : 1.0);
+  });
   v.checked = static_cast<std::uint64_t>(n);
-  v.max_error = worst;
-  v.ok = worst <= v.tolerance;
+  v.max_error = worst.error;
+  v.ok = worst.error <= v.tolerance;
   if (!v.ok)
-    v.detail = fmt::format("{}[{}] off by {:.3g} (relative)", output_array(p.op), worst_at, worst);
+    v.detail = fmt::format("{}[{}] off by {:.3g} (relative)", output_array(p.op), worst.at, worst.error);
   return v;
 }
 
