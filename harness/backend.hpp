@@ -28,6 +28,9 @@ class KernelInstance {
   virtual HostView output() = 0;
   // What actually ran (library routine, ISA variant), recorded in the Result.
   virtual std::string implementation() const = 0;
+  // Kernel-specific measurements beside the timing (e.g. the clocks the peak kernel derived),
+  // read after the timed runs and recorded in the Result.
+  virtual json details() const { return json::object(); }
 };
 
 class Backend {

@@ -113,6 +113,8 @@ json Result::to_json() const {
   if (auto r = rate_with_write_allocate()) rates["with_write_allocate"] = r->to_json();
   j["rates"] = rates;
   j["validation"] = validation ? validation->to_json() : json(nullptr);
+  j["details"] = details;
+  j["efficiency"] = efficiency;
   j["notes"] = notes;
   return j;
 }

@@ -42,6 +42,8 @@ struct Result {
   std::optional<Stats> stats;
   WorkModel work;
   std::optional<Validation> validation;
+  json details = json::object();     // KernelInstance::details()
+  json efficiency = nullptr;         // set by the PeakModel for GEMM results
   json notes = json::array();
 
   // Headline rate: GFLOPS for kernels that count FLOPs and are not STREAM, GB/s otherwise.

@@ -125,6 +125,7 @@ Result Runner::run(const Case& c) {
     r.samples = reporter.samples;
     r.stats = Stats::of(r.samples);
 
+    r.details = instance->details();
     const Validation v = validate(c.problem, instance->output());
     r.validation = v;
     if (v.mostly_zero) {

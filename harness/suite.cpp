@@ -133,6 +133,13 @@ void add_stream_cases(const ijson& c, const Where& w, const std::vector<std::str
   }
 }
 
+void add_peak_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
+                    const std::vector<DType>& dtypes, std::vector<Case>& out) {
+  reject_unknown_keys(c, w, {"kernel", "backend", "dtype"});
+  for (const auto& b : backends)
+    for (DType d : dtypes) out.push_back(Case{b, PeakProblem{d}, {}});
+}
+
 }  // namespace
 
 std::int64_t auto_stream_elements(DType dtype, const SuiteContext& ctx,
@@ -262,9 +269,15 @@ Suite parse_suite(const std::string& text, const std::string& source, const Suit
       add_gemm_cases(c, w, backends, dtypes, s.cases);
     else if (kernel == "stream")
       add_stream_cases(c, w, backends, dtypes, ctx, s.cases);
+    else if (kernel == "peak")
+      add_peak_cases(c, w, backends, dtypes, s.cases);
     else
       w["kernel"].fail(fmt::format("unknown kernel \"{}\" (expected one of: {})", kernel, kernel_names()));
   }
+
+  // The peak kernels calibrate the clocks that efficiency figures of later cases use.
+  std::stable_partition(s.cases.begin(), s.cases.end(),
+                        [](const Case& c) { return std::holds_alternative<PeakProblem>(c.problem); });
 
   // Refuse before allocating anything: each case runs alone, so each must fit on its own.
   for (const auto& c : s.cases) {
@@ -285,7 +298,7 @@ void filter_cases(Suite& suite, const std::vector<std::string>& backends,
   for (const auto& k : kernels) {
     const auto slash = k.find('/');
     const std::string family = k.substr(0, slash);
-    const bool ok = (family == "gemm" && slash == std::string::npos) ||
+    const bool ok = ((family == "gemm" || family == "peak") && slash == std::string::npos) ||
                     (family == "stream" && (slash == std::string::npos ||
                                             parse_stream_op(k.substr(slash + 1))));
     if (!ok)

@@ -105,10 +105,22 @@ json StreamProblem::to_json() const {
               {"scalar", kScalar}};
 }
 
-std::string_view kernel_name(const Problem& p) {
-  return std::holds_alternative<GemmProblem>(p) ? "gemm" : "stream";
+WorkModel PeakProblem::work() const {
+  WorkModel w;
+  w.flops = 2.0 * static_cast<double>(fmas);
+  w.formula = "flops = 2 * fmas (register-resident, no memory traffic)";
+  return w;
 }
-std::string_view kernel_names() { return "gemm, stream"; }
+
+std::string PeakProblem::id() const { return fmt::format("peak/cpu/{}", to_string(dtype)); }
+
+json PeakProblem::to_json() const { return json{{"dtype", to_string(dtype)}, {"fmas", fmas}}; }
+
+std::string_view kernel_name(const Problem& p) {
+  constexpr std::string_view kNames[] = {"gemm", "stream", "peak"};
+  return kNames[p.index()];
+}
+std::string_view kernel_names() { return "gemm, stream, peak"; }
 
 WorkModel work_model(const Problem& p) {
   return std::visit([](const auto& x) { return x.work(); }, p);

@@ -61,9 +61,23 @@ struct StreamProblem {
   json to_json() const;
 };
 
-using Problem = std::variant<GemmProblem, StreamProblem>;
+// FMA-throughput microkernel over all threads: `fmas` scalar fused multiply-adds (2 FLOPs
+// each) in independent register-resident chains of the widest vector ISA of the build.
+struct PeakProblem {
+  DType dtype = DType::fp64;
+  // 3 * 2^32: divisible by every (lanes x chains) the kernels use, about 0.1 s on two cores.
+  static constexpr std::int64_t kFmas = 3LL << 32;
+  std::int64_t fmas = kFmas;
 
-// Kernel family name of a problem: "gemm", "stream".
+  WorkModel work() const;
+  std::string id() const;  // peak/cpu/fp64
+  std::uint64_t footprint_bytes() const { return 0; }
+  json to_json() const;
+};
+
+using Problem = std::variant<GemmProblem, StreamProblem, PeakProblem>;
+
+// Kernel family name of a problem: "gemm", "stream", "peak".
 std::string_view kernel_name(const Problem& p);
 // Known kernel family names, comma-separated, for messages.
 std::string_view kernel_names();

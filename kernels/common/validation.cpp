@@ -17,9 +17,20 @@ json Validation::to_json() const {
   return j;
 }
 
+namespace {
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+}  // namespace
+
 Validation validate(const Problem& p, const HostView& view) {
-  if (const auto* g = std::get_if<GemmProblem>(&p)) return validate_gemm(*g, view);
-  return validate_stream(std::get<StreamProblem>(p), view);
+  return std::visit(Overloaded{[&](const GemmProblem& g) { return validate_gemm(g, view); },
+                               [&](const StreamProblem& s) { return validate_stream(s, view); },
+                               [&](const PeakProblem& k) { return validate_peak(k, view); }},
+                    p);
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "harness/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
+#include "kernels/peak/peak_openmp.hpp"
 
 namespace ccb {
 namespace {
@@ -168,15 +169,18 @@ class OpenmpBackend final : public Backend {
     return json{{"library", "OpenMP"},
                 {"openmp_version", _OPENMP},
                 {"max_threads", omp_get_max_threads()},
-                {"non_temporal_stores", kNtIsa}};
+                {"non_temporal_stores", kNtIsa},
+                {"peak_isa", peak_isa()}};
   }
 
-  std::vector<std::string> kernels() const override { return {"stream"}; }
+  std::vector<std::string> kernels() const override { return {"stream", "peak"}; }
 
   Availability supports(std::string_view kernel, DType dtype) const override {
-    if (kernel != "stream") return {false, fmt::format("openmp has no {} kernel", kernel)};
+    if (kernel != "stream" && kernel != "peak")
+      return {false, fmt::format("openmp has no {} kernel", kernel)};
     if (dtype != DType::fp64 && dtype != DType::fp32)
-      return {false, fmt::format("OpenMP STREAM offers fp64 and fp32, not {}", to_string(dtype))};
+      return {false, fmt::format("OpenMP {} offers fp64 and fp32, not {}", kernel == "peak" ? "FMA peak" : "STREAM",
+                                 to_string(dtype))};
     return {};
   }
 
@@ -185,6 +189,7 @@ class OpenmpBackend final : public Backend {
   }
 
   std::unique_ptr<KernelInstance> create(const Problem& p) override {
+    if (const auto* k = std::get_if<PeakProblem>(&p)) return make_peak_openmp(*k);
     const auto& s = std::get<StreamProblem>(p);
     if (s.dtype == DType::fp64) return std::make_unique<StreamOpenmp<double>>(s);
     return std::make_unique<StreamOpenmp<float>>(s);

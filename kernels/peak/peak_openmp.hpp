@@ -1,0 +1,17 @@
+#pragma once
+// FMA-throughput microkernel (the measured peak) and the clock calibration that goes with it.
+#include <memory>
+
+#include "harness/backend.hpp"
+
+namespace ccb {
+
+// Runs on all OpenMP threads. Creating it measures, on all threads at once, the scalar clock
+// (a dependent integer-add chain: 1 cycle per add) and the latency of a dependent FMA chain
+// of the same ISA, whose rate times that latency is the sustained clock under this ISA.
+std::unique_ptr<KernelInstance> make_peak_openmp(const PeakProblem& p);
+
+// Name of the vector ISA the peak kernels were compiled for (avx512, avx2, sse2, neon).
+const char* peak_isa();
+
+}  // namespace ccb
