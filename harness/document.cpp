@@ -43,6 +43,8 @@ json ResultDocument::to_json() const {
               {"status", complete_ ? "complete" : "interrupted"},
               {"suite", suite_},
               {"system", system_},
+              {"peaks", peaks_},
+              {"ratings", {{"per_node", ratings_}}},
               {"results", results}};
 }
 

@@ -26,6 +26,11 @@ class ResultDocument {
   ResultDocument(std::vector<std::string> argv, json suite, json system);
 
   void add(Result r) { results_.push_back(std::move(r)); }
+  // The device peaks (PeakModel::to_json) and per-node ratings (node_ratings) sections.
+  void set_peaks(json peaks, json ratings) {
+    peaks_ = std::move(peaks);
+    ratings_ = std::move(ratings);
+  }
   const std::vector<Result>& results() const { return results_; }
   // Marks the run complete and stamps the end time; until then the document says
   // "interrupted", which is what a crash leaves on disk.
@@ -44,6 +49,8 @@ class ResultDocument {
   std::string started_at_;
   std::string ended_at_;
   bool complete_ = false;
+  json peaks_ = json::array();
+  json ratings_ = json::object();
   std::vector<Result> results_;
 };
 

@@ -10,75 +10,12 @@
 #include <fmt/format.h>
 
 #include "harness/errors.hpp"
+#include "harness/json_input.hpp"
 
 namespace ccb {
 namespace {
 
-using ijson = nlohmann::json;  // parsing only; output documents use ordered_json
-
 std::string gb(double bytes) { return fmt::format("{:.2f} GB", bytes * 1e-9); }
-
-// Error reporting with the file and a JSON-path-like field name.
-struct Where {
-  const std::string& source;
-  std::string field;
-  [[noreturn]] void fail(const std::string& what) const {
-    throw UsageError(fmt::format("{}: {}: {}", source, field, what));
-  }
-  Where operator[](const std::string& key) const {
-    return {source, field.empty() ? key : field + "." + key};
-  }
-  Where operator[](std::size_t i) const { return {source, fmt::format("{}[{}]", field, i)}; }
-};
-
-void reject_unknown_keys(const ijson& obj, const Where& w, const std::set<std::string>& allowed) {
-  for (const auto& [key, value] : obj.items()) {
-    if (allowed.count(key)) continue;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    w[key].fail(fmt::format("unknown field (expected one of: {})", list));
-  }
-}
-
-// A string, or a non-empty array of strings.
-std::vector<std::string> strings(const ijson& v, const Where& w) {
-  if (v.is_string()) return {v.get<std::string>()};
-  if (!v.is_array() || v.empty()) w.fail("expected a string or a non-empty array of strings");
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (!v[i].is_string()) w[i].fail("expected a string");
-    out.push_back(v[i].get<std::string>());
-  }
-  return out;
-}
-
-std::int64_t positive_int(const ijson& v, const Where& w, std::int64_t max) {
-  if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > INT64_MAX))
-    w.fail(fmt::format("expected a positive integer, got {}", v.dump()));
-  const auto x = v.get<std::int64_t>();
-  if (x <= 0) w.fail(fmt::format("expected a positive integer, got {}", x));
-  if (x > max) w.fail(fmt::format("{} exceeds the largest supported value {}", x, max));
-  return x;
-}
-
-const ijson& required(const ijson& obj, const char* key, const Where& w) {
-  if (!obj.contains(key)) w.fail(fmt::format("missing required field \"{}\"", key));
-  return obj.at(key);
-}
-
-std::string line_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  // nlohmann reports the byte after the offending token.
-  return fmt::format("line {}, column {}", line, col > 1 ? col - 1 : col);
-}
 
 void add_gemm_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
                     const std::vector<DType>& dtypes, std::vector<Case>& out) {
@@ -168,6 +105,10 @@ std::int64_t auto_stream_elements(DType dtype, const SuiteContext& ctx,
   return std::max<std::int64_t>(per_page, n / per_page * per_page);
 }
 
+namespace {
+Suite suite_from_json(const ijson& root, const std::string& source, const SuiteContext& ctx);
+}  // namespace
+
 std::filesystem::path config_dir() {
   if (const char* env = std::getenv("CCBENCH_CONFIG_DIR"); env && *env) return env;
   std::error_code ec;
@@ -202,25 +143,15 @@ Suite load_suite(const std::string& name_or_file, const SuiteContext& ctx) {
                                    name_or_file, list.empty() ? "none found" : list));
     }
   }
-  if (std::filesystem::is_directory(path))
-    throw UsageError(fmt::format("{}: is a directory, expected a suite file", path.string()));
-  std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("{}: cannot read suite file", path.string()));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw UsageError(fmt::format("{}: cannot read suite file", path.string()));
-  return parse_suite(ss.str(), path.string(), ctx);
+  return suite_from_json(read_json_file(path, "suite file"), path.string(), ctx);
 }
 
 Suite parse_suite(const std::string& text, const std::string& source, const SuiteContext& ctx) {
-  ijson root;
-  try {
-    root = ijson::parse(text);
-  } catch (const ijson::parse_error& e) {
-    std::string msg = e.what();
-    if (auto p = msg.find("syntax error"); p != std::string::npos) msg = msg.substr(p);
-    throw UsageError(fmt::format("{}: malformed JSON at {}: {}", source, line_column(text, e.byte), msg));
-  }
+  return suite_from_json(parse_json_text(text, source), source, ctx);
+}
+
+namespace {
+Suite suite_from_json(const ijson& root, const std::string& source, const SuiteContext& ctx) {
   const Where top{source, ""};
   if (!root.is_object()) throw UsageError(fmt::format("{}: expected a JSON object at the top level", source));
   reject_unknown_keys(root, top, {"name", "description", "repetitions", "min_time", "cases"});
@@ -289,6 +220,8 @@ Suite parse_suite(const std::string& text, const std::string& source, const Suit
   }
   return s;
 }
+
+}  // namespace
 
 void filter_cases(Suite& suite, const std::vector<std::string>& backends,
                   const std::vector<std::string>& kernels, const Registry& registry) {

@@ -51,6 +51,26 @@ std::string cpuinfo_field(const std::string& key) {
   return "";
 }
 
+// Nominal clock: the "@ 2.60GHz" of the model name, else the kernel's base frequency, else
+// the clock /proc/cpuinfo reports (inside a VM often the TSC rate). Returns {MHz, source}.
+std::pair<double, std::string> nominal_clock(const std::string& model) {
+  if (const auto at = model.find(" @ "); at != std::string::npos) {
+    const double ghz = std::atof(model.c_str() + at + 3);
+    if (ghz > 0 && model.find("GHz", at) != std::string::npos) return {ghz * 1000.0, "model name"};
+  }
+  std::ifstream base("/sys/devices/system/cpu/cpu0/cpufreq/base_frequency");
+  if (double khz = 0; base >> khz && khz > 0) return {khz / 1000.0, "cpufreq base_frequency"};
+  const double mhz = std::atof(cpuinfo_field("cpu MHz").c_str());
+  if (mhz > 0) return {mhz, "/proc/cpuinfo cpu MHz"};
+  return {0.0, "unknown"};
+}
+
+double max_clock_mhz() {
+  std::ifstream in("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+  double khz = 0;
+  return (in >> khz && khz > 0) ? khz / 1000.0 : 0.0;
+}
+
 std::uint64_t meminfo_kb(const std::string& key) {
   std::ifstream in("/proc/meminfo");
   std::string k;
@@ -132,7 +152,8 @@ json probe_system(const Registry& registry) {
   utsname u{};
   uname(&u);
   std::string model = cpuinfo_field("model name");
-  const double mhz = std::atof(cpuinfo_field("cpu MHz").c_str());
+  const auto [nominal_mhz, nominal_source] = nominal_clock(model);
+  const double max_mhz = max_clock_mhz();
   // Under a hypervisor, cache sizes and clocks are what the VM reports, not the hardware's.
   const bool hypervisor = (" " + cpuinfo_field("flags") + " ").find(" hypervisor ") != std::string::npos;
   if (model.empty()) model = cpuinfo_field("CPU part");
@@ -155,7 +176,9 @@ json probe_system(const Registry& registry) {
                {"cores", t.count(HWLOC_OBJ_CORE)},
                {"threads", t.count(HWLOC_OBJ_PU)},
                {"numa_nodes", t.count(HWLOC_OBJ_NUMANODE)},
-               {"nominal_mhz", mhz > 0 ? json(mhz) : json(nullptr)},
+               {"nominal_mhz", nominal_mhz > 0 ? json(nominal_mhz) : json(nullptr)},
+               {"nominal_mhz_source", nominal_source},
+               {"max_mhz", max_mhz > 0 ? json(max_mhz) : json(nullptr)},
                {"hypervisor", hypervisor},
                {"isa", isa_flags()},
                {"caches", caches(t)}}},

@@ -1,0 +1,213 @@
+#include "harness/peak_model.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace ccb {
+namespace {
+
+json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+// Widest vector ISA among the CPU flags of the system section.
+std::string widest_isa(const json& flags) {
+  auto has = [&](const char* f) { return std::find(flags.begin(), flags.end(), f) != flags.end(); };
+  if (has("avx512f")) return "avx512";
+  if (has("avx2") && has("fma")) return "avx2";
+  if (has("avx")) return "avx";
+  if (has("asimd")) return "neon";
+  if (has("sse2")) return "sse2";
+  return "unknown";
+}
+
+double number_or(const json& j, const char* key, double fallback) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
+}
+
+}  // namespace
+
+std::string precision_of(DType d) {
+  return d == DType::fp8_e4m3 ? "fp8" : std::string(to_string(d));
+}
+
+json PrecisionPeak::to_json() const {
+  return json{{"precision", precision},
+              {"theoretical_nominal_flops", opt(theoretical_nominal)},
+              {"theoretical_sustained_flops", opt(theoretical_sustained)},
+              {"measured_flops", opt(measured)},
+              {"ceiling_flops", ceiling},
+              {"formula", formula},
+              {"source", source},
+              {"certainty", certainty}};
+}
+
+const PrecisionPeak* DevicePeak::find(const std::string& precision) const {
+  for (const auto& p : precisions)
+    if (p.precision == precision) return &p;
+  return nullptr;
+}
+
+json DevicePeak::to_json() const {
+  json ps = json::array();
+  for (const auto& p : precisions) ps.push_back(p.to_json());
+  return json{{"device", device}, {"name", name}, {"basis", basis}, {"precisions", ps}};
+}
+
+std::optional<DevicePeak> gpu_device_peak(const HardwareTables& t, const std::string& device,
+                                          const std::string& name, std::optional<int> sms,
+                                          std::optional<double> clock_mhz) {
+  const Accelerator* a = t.match_accelerator(name);
+  if (!a) return std::nullopt;
+  DevicePeak d{device, name, json{{"table_row", a->id}, {"sms", sms ? json(*sms) : json(nullptr)},
+                                  {"clock_mhz", opt(clock_mhz)}}, {}};
+  for (const auto& [precision, tflops] : a->dense_tflops) {
+    PrecisionPeak p;
+    p.precision = precision;
+    p.source = a->source;
+    p.certainty = a->certainty;
+    const int n = sms.value_or(a->sms.value_or(0));
+    const auto table_clock = is_tensor_precision(precision) ? a->tensor_clock_mhz : a->vector_clock_mhz;
+    const double mhz = clock_mhz.value_or(table_clock.value_or(0));
+    if (auto f = gpu_peak_from_sms(*a, precision, n, mhz)) {
+      p.theoretical_nominal = *f;
+      p.formula = fmt::format("{} SMs x {} ops/clock/SM x {} MHz", n, a->per_sm_per_clock.at(precision), mhz);
+    } else {
+      p.theoretical_nominal = tflops * 1e12;
+      p.formula = fmt::format("datasheet {} dense: {} TFLOPS", a->id, tflops);
+    }
+    p.ceiling = std::max(*p.theoretical_nominal, tflops * 1e12);
+    d.precisions.push_back(p);
+  }
+  return d;
+}
+
+PeakModel::PeakModel(HardwareTables tables, json system)
+    : tables_(std::move(tables)), system_(std::move(system)) {
+  rebuild();
+}
+
+const DevicePeak* PeakModel::device(const std::string& id) const {
+  for (const auto& d : devices_)
+    if (d.device == id) return &d;
+  return nullptr;
+}
+
+void PeakModel::rebuild() {
+  devices_.clear();
+  const json cpu = system_.value("cpu", json::object());
+  const double cores = number_or(cpu, "cores", 0);
+  const double nominal = number_or(cpu, "nominal_mhz", 0);
+  const double max_mhz = number_or(cpu, "max_mhz", 0);
+  const json flags = cpu.value("isa", json::array());
+  const std::string isa = widest_isa(flags);
+
+  // Without a measurement, assume the most FMA units this ISA comes with: an upper bound, so
+  // the mistrust check stays safe, and said so.
+  int units = fma_units_.value_or(0);
+  if (!fma_units_)
+    for (const auto& c : tables_.isa_classes)
+      if (c.isa == isa) units = std::max(units, c.fma_units);
+  const CpuIsaClass* cls = tables_.isa_class(isa, units);
+  const double highest = std::max({nominal, max_mhz, sustained_mhz_.value_or(0), scalar_mhz_.value_or(0)});
+
+  DevicePeak d;
+  d.device = "cpu";
+  d.name = cpu.value("model", "unknown CPU");
+  d.basis = json{{"cores", cores},
+                 {"isa", isa},
+                 {"isa_class", cls ? json(cls->id) : json(nullptr)},
+                 {"fma_units", units},
+                 {"fma_units_measured", fma_units_.has_value()},
+                 {"nominal_mhz", nominal},
+                 {"nominal_mhz_source", cpu.value("nominal_mhz_source", "unknown")},
+                 {"max_mhz", max_mhz > 0 ? json(max_mhz) : json(nullptr)},
+                 {"sustained_mhz", opt(sustained_mhz_)},
+                 {"scalar_mhz", opt(scalar_mhz_)}};
+  auto measured = [&](const std::string& precision) -> std::optional<double> {
+    for (const auto& [p, f] : cpu_measured_)
+      if (p == precision) return f;
+    return std::nullopt;
+  };
+  if (cls && cores > 0 && nominal > 0) {
+    for (const auto& [precision, fpc] : cls->flops_per_cycle) {
+      PrecisionPeak p;
+      p.precision = precision;
+      p.theoretical_nominal = cores * nominal * 1e6 * fpc;
+      if (sustained_mhz_) p.theoretical_sustained = cores * *sustained_mhz_ * 1e6 * fpc;
+      p.measured = measured(precision);
+      p.ceiling = cores * highest * 1e6 * fpc;
+      p.formula = fmt::format("{} cores x {:.0f} MHz x {} FLOPs/cycle ({}{})", cores, nominal, fpc, cls->id,
+                              fma_units_ ? ", FMA units measured" : ", FMA units assumed: not measured");
+      p.source = cls->source;
+      p.certainty = fma_units_ ? cls->certainty : "uncertain";
+      d.precisions.push_back(p);
+    }
+    for (const auto& u : tables_.matrix_units) {
+      if (std::find(flags.begin(), flags.end(), u.cpu_flag) == flags.end()) continue;
+      PrecisionPeak p;
+      p.precision = u.precision;
+      p.theoretical_nominal = cores * nominal * 1e6 * u.ops_per_cycle;
+      p.ceiling = cores * highest * 1e6 * u.ops_per_cycle;
+      p.formula = fmt::format("{} cores x {:.0f} MHz x {} ops/cycle ({})", cores, nominal, u.ops_per_cycle, u.id);
+      p.source = u.source;
+      p.certainty = u.certainty;
+      d.precisions.push_back(p);
+    }
+  }
+  devices_.push_back(d);
+
+  for (const auto& acc : system_.value("accelerators", json::array())) {
+    const auto sms = acc.contains("sm_count") && acc["sm_count"].is_number() ? std::optional<int>(acc["sm_count"].get<int>()) : std::nullopt;
+    const auto mhz = acc.contains("clock_mhz") && acc["clock_mhz"].is_number() ? std::optional<double>(acc["clock_mhz"].get<double>()) : std::nullopt;
+    if (auto g = gpu_device_peak(tables_, acc.value("device", "gpu"), acc.value("name", ""), sms, mhz))
+      devices_.push_back(*g);
+  }
+}
+
+void PeakModel::observe(const Result& r) {
+  if (r.kernel != "peak" || r.status != Status::passed || !r.rate()) return;
+  const std::string precision = precision_of(*parse_dtype(r.dtype));
+  std::erase_if(cpu_measured_, [&](const auto& m) { return m.first == precision; });
+  cpu_measured_.emplace_back(precision, r.rate()->median * 1e9);
+  const json& d = r.details;
+  if (d.contains("sustained_clock_mhz")) sustained_mhz_ = d["sustained_clock_mhz"].get<double>();
+  if (d.contains("scalar_clock_mhz")) scalar_mhz_ = d["scalar_clock_mhz"].get<double>();
+  if (d.contains("fma_units")) fma_units_ = d["fma_units"].get<int>();
+  rebuild();
+}
+
+void PeakModel::annotate(Result& r) const {
+  if ((r.kernel != "gemm" && r.kernel != "peak") || !r.rate()) return;
+  const auto dtype = parse_dtype(r.dtype);
+  const DevicePeak* dev = device(r.device);
+  const PrecisionPeak* p = dev && dtype ? dev->find(precision_of(*dtype)) : nullptr;
+  if (!p) {
+    r.efficiency = json{{"precision", dtype ? precision_of(*dtype) : r.dtype},
+                        {"note", "no theoretical peak known for this device and precision"}};
+    return;
+  }
+  const double median = r.rate()->median * 1e9, best = r.rate()->best * 1e9;
+  auto ratio = [&](const std::optional<double>& peak) { return peak && *peak > 0 ? json(median / *peak) : json(nullptr); };
+  r.efficiency = json{{"precision", p->precision},
+                      {"vs_theoretical_nominal", ratio(p->theoretical_nominal)},
+                      {"vs_theoretical_sustained", ratio(p->theoretical_sustained)},
+                      {"vs_measured_peak", r.kernel == "peak" ? json(nullptr) : ratio(p->measured)},
+                      {"theoretical_nominal_flops", opt(p->theoretical_nominal)},
+                      {"theoretical_sustained_flops", opt(p->theoretical_sustained)},
+                      {"measured_peak_flops", r.kernel == "peak" ? json(nullptr) : opt(p->measured)},
+                      {"ceiling_flops", p->ceiling}};
+  if (r.status == Status::passed && p->ceiling > 0 && best > kMistrustFactor * p->ceiling) {
+    r.status = Status::mistrusted;
+    r.reason = fmt::format("rate {:.4g} GFLOPS is above {:.2f}x the theoretical {} peak of {}, {:.4g} GFLOPS "
+                           "at the highest clock known",
+                           best * 1e-9, kMistrustFactor, p->precision, r.device, p->ceiling * 1e-9);
+  }
+}
+
+json PeakModel::to_json() const {
+  json j = json::array();
+  for (const auto& d : devices_) j.push_back(d.to_json());
+  return j;
+}
+
+}  // namespace ccb

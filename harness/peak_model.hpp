@@ -1,0 +1,73 @@
+#pragma once
+// Theoretical and measured peaks per device and precision, and the efficiency of every GEMM
+// (and peak) result against them. CPU: cores x clock x FLOPs per cycle of the detected ISA and
+// FMA-unit count (measured by the peak kernel; cpuid does not tell). GPU: SMs x per-SM ops per
+// clock x clock, or the datasheet row matched by device name.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/hardware.hpp"
+#include "harness/result.hpp"
+
+namespace ccb {
+
+// Precision name of a dtype: fp8_e4m3 -> fp8, the others unchanged.
+std::string precision_of(DType d);
+
+struct PrecisionPeak {
+  std::string precision;
+  std::optional<double> theoretical_nominal;    // FLOP/s at the nominal (datasheet) clock
+  std::optional<double> theoretical_sustained;  // FLOP/s at the measured sustained clock
+  std::optional<double> measured;               // FLOP/s of the peak kernel (median)
+  double ceiling = 0;   // FLOP/s at the highest clock known: rates above 1.05x are mistrusted
+  std::string formula;  // how theoretical_nominal was computed
+  std::string source, certainty;
+  json to_json() const;
+};
+
+struct DevicePeak {
+  std::string device;  // "cpu", "cuda:0"
+  std::string name;
+  json basis;          // clocks, cores/SMs, ISA class and whether FMA units were measured
+  std::vector<PrecisionPeak> precisions;
+  const PrecisionPeak* find(const std::string& precision) const;
+  json to_json() const;
+};
+
+// GPU device peaks: per-SM formula when the table has per-SM figures and the SM count and
+// clock are known, datasheet figures otherwise. nullopt when no table row matches `name`.
+std::optional<DevicePeak> gpu_device_peak(const HardwareTables& t, const std::string& device,
+                                          const std::string& name, std::optional<int> sms,
+                                          std::optional<double> clock_mhz);
+
+class PeakModel {
+ public:
+  // `system` is the system section of a result document (probe_system()).
+  PeakModel(HardwareTables tables, json system);
+
+  // Takes the measurements of a passed peak-kernel result (peak/cpu/fp64 ...).
+  void observe(const Result& r);
+  // Sets r.efficiency for GEMM and peak results; a passed result whose best rate exceeds
+  // 1.05x the device's ceiling becomes mistrusted.
+  void annotate(Result& r) const;
+
+  const std::vector<DevicePeak>& devices() const { return devices_; }
+  const DevicePeak* device(const std::string& id) const;
+  json to_json() const;
+
+  static constexpr double kMistrustFactor = 1.05;
+
+ private:
+  void rebuild();
+
+  HardwareTables tables_;
+  json system_;
+  std::vector<DevicePeak> devices_;
+  // Measurements from peak results: per precision median FLOP/s, and the CPU clocks.
+  std::vector<std::pair<std::string, double>> cpu_measured_;
+  std::optional<double> sustained_mhz_, scalar_mhz_;
+  std::optional<int> fma_units_;
+};
+
+}  // namespace ccb
