@@ -58,7 +58,7 @@ struct HardwareTables {
   const Accelerator* match_accelerator(const std::string& device_name) const;
 };
 
-// True for precisions that run on tensor cores (and so at the tensor clock).
+// True for precisions whose peak is quoted at the tensor clock (tf32, fp16, bf16, fp8, int8).
 bool is_tensor_precision(const std::string& precision);
 
 // GPU peak in FLOP/s from the per-SM table: sms x per-SM ops per clock x clock. nullopt when

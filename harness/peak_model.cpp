@@ -101,13 +101,17 @@ void PeakModel::rebuild() {
   const json flags = cpu.value("isa", json::array());
   const std::string isa = widest_isa(flags);
 
-  // Without a measurement, assume the most FMA units this ISA comes with: an upper bound, so
-  // the mistrust check stays safe, and said so.
-  int units = fma_units_.value_or(0);
-  if (!fma_units_)
-    for (const auto& c : tables_.isa_classes)
-      if (c.isa == isa) units = std::max(units, c.fma_units);
+  // Without a measurement, assume the most FMA units this ISA comes with, and say so. The
+  // mistrust ceiling always uses that most generous class: a noisy measurement must never make
+  // a real rate look impossible.
+  int max_units = 0;
+  for (const auto& c : tables_.isa_classes)
+    if (c.isa == isa) max_units = std::max(max_units, c.fma_units);
+  const int units = fma_units_.value_or(max_units);
+  const CpuIsaClass* widest = tables_.isa_class(isa, max_units);
   const CpuIsaClass* cls = tables_.isa_class(isa, units);
+  const bool unmatched = !cls && widest;  // a measured count no table row has
+  if (unmatched) cls = widest;
   const double highest = std::max({nominal, max_mhz, sustained_mhz_.value_or(0), scalar_mhz_.value_or(0)});
 
   DevicePeak d;
@@ -135,11 +139,13 @@ void PeakModel::rebuild() {
       p.theoretical_nominal = cores * nominal * 1e6 * fpc;
       if (sustained_mhz_) p.theoretical_sustained = cores * *sustained_mhz_ * 1e6 * fpc;
       p.measured = measured(precision);
-      p.ceiling = cores * highest * 1e6 * fpc;
+      p.ceiling = cores * highest * 1e6 * std::max(fpc, widest->flops_per_cycle.count(precision) ? widest->flops_per_cycle.at(precision) : 0.0);
       p.formula = fmt::format("{} cores x {:.0f} MHz x {} FLOPs/cycle ({}{})", cores, nominal, fpc, cls->id,
-                              fma_units_ ? ", FMA units measured" : ", FMA units assumed: not measured");
+                              unmatched    ? fmt::format(": {} FMA units measured, no such row", units)
+                              : fma_units_ ? ", FMA units measured"
+                                           : ", FMA units assumed: not measured");
       p.source = cls->source;
-      p.certainty = fma_units_ ? cls->certainty : "uncertain";
+      p.certainty = fma_units_ && !unmatched ? cls->certainty : "uncertain";
       d.precisions.push_back(p);
     }
     for (const auto& u : tables_.matrix_units) {

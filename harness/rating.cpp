@@ -41,10 +41,12 @@ std::vector<RatingBasis> RatingBasis::load_all(const std::filesystem::path& dir)
   for (const auto& path : json_files(dir)) {
     const ijson j = read_json_file(path, "rating basis");
     const Where w{path.string(), ""};
-    reject_unknown_keys(j, w, {"id", "title", "description", "spec_precisions", "sustained_dtypes", "source"});
+    reject_unknown_keys(j, w, {"id", "title", "unit", "description", "spec_precisions", "sustained_dtypes", "source"});
     RatingBasis b;
     b.id = string_field(j, "id", w);
     b.title = string_field(j, "title", w);
+    b.unit = string_field(j, "unit", w);
+    if (b.unit != "FLOPS" && b.unit != "OPS") w["unit"].fail(fmt::format("expected \"FLOPS\" or \"OPS\", got \"{}\"", b.unit));
     b.description = string_field(j, "description", w);
     b.source = string_field(j, "source", w);
     b.spec_precisions = strings(required(j, "spec_precisions", w), w["spec_precisions"]);
@@ -120,6 +122,7 @@ json node_ratings(const std::vector<RatingBasis>& bases, const PeakModel& peaks,
     if (spec_detail.empty()) missing.push_back(fmt::format("no {} peak known for any device of this node", b.label()));
     if (sustained_detail.empty()) missing.push_back(fmt::format("no passed {} GEMM in this result", b.label()));
     out[b.id] = json{{"title", b.title},
+                     {"unit", b.unit},
                      {"spec_peak_flops", spec_detail.empty() ? json(nullptr) : json(spec)},
                      {"sustained_flops", sustained_detail.empty() ? json(nullptr) : json(sustained)},
                      {"spec_detail", spec_detail},
@@ -221,6 +224,7 @@ json rate_report(const ijson& doc, const std::string& source, const RateRequest&
     }
     json row{{"basis", b->id},
              {"title", b->title},
+             {"unit", b->unit},
              {"spec_peak_per_node", spec},
              {"sustained_per_node", sus},
              {"installed", product_or_null(spec, n)},

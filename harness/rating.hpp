@@ -13,7 +13,7 @@
 namespace ccb {
 
 struct RatingBasis {
-  std::string id, title, description, source;
+  std::string id, title, unit, description, source;  // unit: FLOPS, or OPS for integer bases
   std::vector<std::string> spec_precisions;  // dense peaks; the largest per device counts
   std::vector<std::string> sustained_dtypes;  // passed GEMMs; the best per device counts
   // "FP16/BF16" for messages.

@@ -28,10 +28,16 @@ std::optional<double> parse_si(std::string_view text) {
   const std::size_t num_start = i;
   if (!digits()) return std::nullopt;  // rejects sign, leading prefix, "nan", ".5"
   if (i < n && text[i] == '.' && !(++i, digits())) return std::nullopt;
+  // An exponent only where digits follow: "45E" is 45 exa, "4e16" is 4 x 10^16.
   if (i < n && (text[i] == 'e' || text[i] == 'E')) {
-    ++i;
-    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-    if (!digits()) return std::nullopt;
+    std::size_t j = i + 1;
+    if (j < n && (text[j] == '+' || text[j] == '-')) ++j;
+    if (j < n && std::isdigit(static_cast<unsigned char>(text[j]))) {
+      i = j;
+      digits();
+    } else if (text[i] == 'e') {
+      return std::nullopt;  // "1e": not a number, and not a prefix either
+    }
   }
   const double number = std::strtod(std::string(text.substr(num_start, i - num_start)).c_str(), nullptr);
   while (i < n && text[i] == ' ') ++i;

@@ -96,9 +96,11 @@ std::string rate_table(const ojson& r) {
   std::vector<std::vector<std::string>> rows{{"basis", "spec peak/node", "sustained/node",
                                               fmt::format("installed ({} nodes)", nodes),
                                               fmt::format("measured ({} nodes)", nodes), "measured/installed"}};
-  for (const auto& b : r["bases"])
-    rows.push_back({b["basis"], flops(b["spec_peak_per_node"]), flops(b["sustained_per_node"]), flops(b["installed"]),
-                    flops(b["measured"]), percent(b["measured_vs_installed"])});
+  for (const auto& b : r["bases"]) {
+    const std::string u = b.value("unit", "FLOPS");
+    rows.push_back({b["basis"], flops(b["spec_peak_per_node"], u.c_str()), flops(b["sustained_per_node"], u.c_str()),
+                    flops(b["installed"], u.c_str()), flops(b["measured"], u.c_str()), percent(b["measured_vs_installed"])});
+  }
   out += columns(rows);
 
   if (r["declared_flops"].is_number()) {

@@ -74,8 +74,14 @@ def cmd_smoke(argv):
     if len(doc["results"]) != doc["suite"]["cases"]:
         fail(f'{len(doc["results"])} results for {doc["suite"]["cases"]} cases')
     kernels = {r["kernel"] for r in doc["results"]}
-    if kernels != {"gemm", "stream"}:
+    if kernels != {"gemm", "stream", "peak"}:
         fail(f"kernels in smoke results: {kernels}")
+    fp64 = doc["ratings"]["per_node"]["fp64"]
+    if not (fp64["spec_peak_flops"] > 0 and fp64["sustained_flops"] > 0):
+        fail(f"fp64 rating per node: {fp64}")
+    cpu = next(d for d in doc["peaks"] if d["device"] == "cpu")
+    if not cpu["basis"]["fma_units_measured"]:
+        fail("the peak kernel did not measure the FMA units")
     for r in doc["results"]:
         if r["status"] != "passed":
             fail(f'{r["problem_id"]} on {r["backend"]}: {r["status"]} {r.get("reason", "")}')
@@ -85,6 +91,8 @@ def cmd_smoke(argv):
             fail(f'{r["problem_id"]}: {len(r["samples_s"])} samples')
         if r["rates"]["headline"]["median"] <= 0:
             fail(f'{r["problem_id"]}: no rate')
+        if r["kernel"] == "gemm" and not r["efficiency"]["vs_measured_peak"] > 0:
+            fail(f'{r["problem_id"]}: no efficiency against the measured peak: {r["efficiency"]}')
     if "case" not in p.stdout or "passed" not in p.stdout:
         fail("no summary table on stdout:\n" + p.stdout)
     leftovers = [f for f in os.listdir(outdir) if ".tmp." in f]

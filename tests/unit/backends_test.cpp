@@ -6,6 +6,7 @@
 #include "harness/backend.hpp"
 #include "kernels/common/validation.hpp"
 #include "kernels/gemm/gemm_reference.hpp"
+#include <cstring>
 
 namespace ccb {
 namespace {
@@ -65,6 +66,29 @@ TEST(OpenmpBackend, EveryStreamOpComputesItsGoldValues) {
       EXPECT_FALSE(v.mostly_zero) << p.id();
       EXPECT_NE(inst->implementation().find("2 threads"), std::string::npos) << inst->implementation();
     }
+}
+
+}  // namespace
+}  // namespace ccb
+
+namespace ccb {
+namespace {
+
+TEST(OpenmpBackend, PeakKernelCountsEveryFmaAndCalibratesTheClock) {
+  Backend& b = builtin("openmp");
+  for (DType d : {DType::fp64, DType::fp32}) {
+    const PeakProblem p{d};
+    auto inst = b.create(p);
+    inst->run();
+    const auto v = validate_peak(p, inst->output());
+    EXPECT_TRUE(v.ok) << v.detail;
+    const json details = inst->details();
+    EXPECT_GE(details["fma_units"].get<int>(), 1);
+    EXPECT_GE(details["fma_latency_cycles"].get<int>(), 1);
+    EXPECT_GT(details["sustained_clock_mhz"].get<double>(), 100.0);
+    EXPECT_GT(details["scalar_clock_mhz"].get<double>(), 100.0);
+  }
+  EXPECT_FALSE(b.supports("peak", DType::bf16).ok);
 }
 
 }  // namespace

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include "harness/peak_model.hpp"
+#include "harness/rating.hpp"
+#include "harness/suite.hpp"
+
+namespace ccb {
+namespace {
+
+json skylake_node() {
+  return json{{"hostname", "n1"},
+              {"cpu", {{"model", "Intel(R) Xeon(R) Gold 6148 CPU @ 2.40GHz"},
+                       {"cores", 40},
+                       {"nominal_mhz", 2400.0},
+                       {"nominal_mhz_source", "model name"},
+                       {"max_mhz", nullptr},
+                       {"isa", {"sse2", "avx", "avx2", "fma", "avx512f"}}}}};
+}
+
+Result passed_result(const std::string& kernel, DType d, double gflops, json details = json::object()) {
+  Result r;
+  r.kernel = kernel;
+  r.backend = kernel == "peak" ? "openmp" : "openblas";
+  r.device = "cpu";
+  r.dtype = std::string(to_string(d));
+  r.problem_id = kernel + "/" + r.dtype + "/x";
+  r.status = Status::passed;
+  r.work.flops = gflops * 1e9;  // one second per run
+  r.samples = {1.0, 1.0, 1.0};
+  r.stats = Stats::of(r.samples);
+  r.details = std::move(details);
+  return r;
+}
+
+PeakModel model() { return PeakModel(HardwareTables::load(config_dir() / "hardware"), skylake_node()); }
+
+TEST(PeakModel, CpuTheoreticalIsCoresTimesClockTimesFlopsPerCycle) {
+  const PeakModel m = model();
+  const auto* fp64 = m.device("cpu")->find("fp64");
+  ASSERT_NE(fp64, nullptr);
+  EXPECT_DOUBLE_EQ(*fp64->theoretical_nominal, 40 * 2400e6 * 32);  // assumed 2 FMA units
+  EXPECT_EQ(fp64->certainty, "uncertain");
+  EXPECT_NE(fp64->formula.find("FMA units assumed"), std::string::npos);
+  EXPECT_FALSE(fp64->theoretical_sustained);
+  EXPECT_FALSE(m.device("cpu")->find("bf16"));  // no AMX flag
+}
+
+TEST(PeakModel, MeasuredFmaUnitsAndClockRefineThePeak) {
+  PeakModel m = model();
+  m.observe(passed_result("peak", DType::fp64, 2500,
+                          json{{"sustained_clock_mhz", 2000.0}, {"scalar_clock_mhz", 3000.0}, {"fma_units", 1}}));
+  const auto* fp64 = m.device("cpu")->find("fp64");
+  EXPECT_DOUBLE_EQ(*fp64->theoretical_nominal, 40 * 2400e6 * 16);  // one FMA unit measured
+  EXPECT_DOUBLE_EQ(*fp64->theoretical_sustained, 40 * 2000e6 * 16);
+  EXPECT_DOUBLE_EQ(*fp64->measured, 2500e9);
+  EXPECT_EQ(fp64->certainty, "sourced");
+  // The ceiling takes the highest clock and the most FMA units the ISA allows.
+  EXPECT_DOUBLE_EQ(fp64->ceiling, 40 * 3000e6 * 32);
+}
+
+TEST(PeakModel, EfficiencyAndAboveCeilingIsMistrusted) {
+  PeakModel m = model();
+  m.observe(passed_result("peak", DType::fp64, 2500,
+                          json{{"sustained_clock_mhz", 2000.0}, {"scalar_clock_mhz", 2400.0}, {"fma_units", 2}}));
+  Result ok = passed_result("gemm", DType::fp64, 2000);
+  m.annotate(ok);
+  EXPECT_EQ(ok.status, Status::passed);
+  EXPECT_NEAR(ok.efficiency["vs_measured_peak"].get<double>(), 0.8, 1e-12);
+  EXPECT_NEAR(ok.efficiency["vs_theoretical_nominal"].get<double>(), 2000e9 / (40 * 2400e6 * 32), 1e-12);
+  EXPECT_NEAR(ok.efficiency["vs_theoretical_sustained"].get<double>(), 2000e9 / (40 * 2000e6 * 32), 1e-12);
+
+  Result impossible = passed_result("gemm", DType::fp64, 1.06 * 40 * 2.4 * 32);
+  m.annotate(impossible);
+  EXPECT_EQ(impossible.status, Status::mistrusted);
+  EXPECT_NE(impossible.reason.find("above 1.05x the theoretical fp64 peak"), std::string::npos) << impossible.reason;
+
+  Result just_below = passed_result("gemm", DType::fp64, 1.04 * 40 * 2.4 * 32);
+  m.annotate(just_below);
+  EXPECT_EQ(just_below.status, Status::passed);
+
+  Result failed = passed_result("gemm", DType::fp64, 1e9);  // already failed stays failed
+  failed.status = Status::failed;
+  m.annotate(failed);
+  EXPECT_EQ(failed.status, Status::failed);
+}
+
+TEST(PeakModel, AmxAddsBf16AndInt8PeaksAndGpusComeFromTheirTableRow) {
+  json sys = skylake_node();
+  sys["cpu"]["isa"].push_back("amx_bf16");
+  sys["cpu"]["isa"].push_back("amx_int8");
+  sys["accelerators"] = json::array({json{{"device", "cuda:0"}, {"name", "NVIDIA A100-SXM4-40GB"}, {"sm_count", 108},
+                                          {"clock_mhz", 1410.0}}});
+  const PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
+  EXPECT_DOUBLE_EQ(*m.device("cpu")->find("bf16")->theoretical_nominal, 40 * 2400e6 * 1024);
+  EXPECT_DOUBLE_EQ(*m.device("cpu")->find("int8")->theoretical_nominal, 40 * 2400e6 * 2048);
+  ASSERT_NE(m.device("cuda:0"), nullptr);
+  EXPECT_NEAR(*m.device("cuda:0")->find("bf16")->theoretical_nominal, 312e12, 312e12 * 0.01);
+}
+
+TEST(Ratings, PerNodeFiguresSumDevicesAndNeverMixPrecisions) {
+  json sys = skylake_node();
+  sys["accelerators"] = json::array({json{{"device", "cuda:0"}, {"name", "NVIDIA H100 80GB HBM3"}, {"sm_count", 132}}});
+  const PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
+  const auto bases = RatingBasis::load_all(config_dir() / "ratings");
+  std::vector<Result> results{passed_result("gemm", DType::fp64, 1500), passed_result("gemm", DType::fp64, 1800),
+                              passed_result("gemm", DType::fp32, 3000)};
+  Result gpu = passed_result("gemm", DType::fp64, 50000);
+  gpu.device = "cuda:0";
+  results.push_back(gpu);
+  results.back().status = Status::failed;  // failed results never count
+  const json r = node_ratings(bases, m, results);
+  // fp64: CPU Rpeak plus the H100's FP64 tensor peak (the larger of fp64 and fp64_tensor).
+  EXPECT_NEAR(r["fp64"]["spec_peak_flops"].get<double>(), 40 * 2400e6 * 32 + 132 * 256 * 1980e6, 1e6);
+  EXPECT_DOUBLE_EQ(r["fp64"]["sustained_flops"].get<double>(), 1800e9);
+  EXPECT_DOUBLE_EQ(r["fp32"]["sustained_flops"].get<double>(), 3000e9);
+  EXPECT_TRUE(r["fp16"]["sustained_flops"].is_null());
+  EXPECT_EQ(r["fp16"]["missing"][0], "no passed FP16/BF16 GEMM in this result");
+  EXPECT_EQ(r["int8"]["unit"], "OPS");
+}
+
+}  // namespace
+}  // namespace ccb
