@@ -20,6 +20,14 @@ std::string widest_isa(const json& flags) {
   return "unknown";
 }
 
+// Precisions in the order tables and reports list them.
+void sort_precisions(DevicePeak& d) {
+  static const std::vector<std::string> kOrder{"fp64", "fp64_tensor", "fp32", "tf32", "fp16", "bf16", "fp8", "int8"};
+  auto rank = [&](const PrecisionPeak& p) { return std::find(kOrder.begin(), kOrder.end(), p.precision) - kOrder.begin(); };
+  std::stable_sort(d.precisions.begin(), d.precisions.end(),
+                   [&](const PrecisionPeak& a, const PrecisionPeak& b) { return rank(a) < rank(b); });
+}
+
 double number_or(const json& j, const char* key, double fallback) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
 }
@@ -78,6 +86,7 @@ std::optional<DevicePeak> gpu_device_peak(const HardwareTables& t, const std::st
     p.ceiling = std::max(*p.theoretical_nominal, tflops * 1e12);
     d.precisions.push_back(p);
   }
+  sort_precisions(d);
   return d;
 }
 
@@ -160,6 +169,7 @@ void PeakModel::rebuild() {
       d.precisions.push_back(p);
     }
   }
+  sort_precisions(d);
   devices_.push_back(d);
 
   for (const auto& acc : system_.value("accelerators", json::array())) {
