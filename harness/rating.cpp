@@ -82,6 +82,22 @@ std::vector<Center> Center::load_all(const std::filesystem::path& dir) {
   return out;
 }
 
+Convention Convention::load(const std::filesystem::path& path) {
+  const ijson j = read_json_file(path, "convention file");
+  const Where w{path.string(), ""};
+  reject_unknown_keys(j, w, {"id", "title", "target", "description", "factors", "source"});
+  Convention c;
+  c.id = string_field(j, "id", w);
+  c.title = string_field(j, "title", w);
+  c.target = string_field(j, "target", w);
+  c.source = string_field(j, "source", w);
+  if (j.contains("description") && j["description"].is_string()) c.description = j["description"];
+  const auto& f = required(j, "factors", w);
+  if (!f.is_object() || f.empty()) w["factors"].fail("expected an object of basis: factor");
+  for (const auto& [basis, factor] : f.items()) c.factors[basis] = positive_number(factor, w["factors"][basis]);
+  return c;
+}
+
 json node_ratings(const std::vector<RatingBasis>& bases, const PeakModel& peaks,
                   const std::vector<Result>& results) {
   json out = json::object();
@@ -231,6 +247,18 @@ json rate_report(const ijson& doc, const std::string& source, const RateRequest&
              {"measured", product_or_null(sus, n)},
              {"measured_vs_installed", ratio_or_null(sus, spec)},
              {"missing", missing}};
+    if (req.convention) {
+      const auto it = req.convention->factors.find(b->id);
+      if (it == req.convention->factors.end()) {
+        row["under_convention"] = nullptr;
+        missing.push_back(fmt::format("convention {} gives no factor for basis {}", req.convention->id, b->id));
+        row["missing"] = missing;
+      } else {
+        row["under_convention"] = json{{"factor", it->second},
+                                       {"installed", product_or_null(spec, n * it->second)},
+                                       {"measured", product_or_null(sus, n * it->second)}};
+      }
+    }
     if (declared) {
       const json d = *declared;
       row["vs_declared"] = json{{"installed", ratio_or_null(product_or_null(spec, n), d)},
@@ -253,6 +281,12 @@ json rate_report(const ijson& doc, const std::string& source, const RateRequest&
              {"hardware", center->hardware ? json(*center->hardware) : json(nullptr)},
              {"source", center->source}};
   }
+  json conv = nullptr;
+  if (req.convention)
+    conv = json{{"id", req.convention->id},
+                {"title", req.convention->title},
+                {"target", req.convention->target},
+                {"source", req.convention->source}};
   const ijson sys = doc.value("system", ijson::object());
   return json{{"result", source},
               {"hostname", sys.value("hostname", "unknown")},
@@ -260,6 +294,7 @@ json rate_report(const ijson& doc, const std::string& source, const RateRequest&
               {"nodes", req.nodes},
               {"declared_flops", declared ? json(*declared) : json(nullptr)},
               {"center", c},
+              {"convention", conv},
               {"bases", rows},
               {"notes", notes}};
 }

@@ -3,6 +3,7 @@
 // and published centers (configs/centers/) give something to compare a whole center with.
 // No figure is ever converted between precisions: each basis stands on its own.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,11 +39,22 @@ json node_ratings(const std::vector<RatingBasis>& bases, const PeakModel& peaks,
 
 namespace ccb {
 
+// An explicit cross-precision convention, for organizations that add figures of different
+// precisions into one total (e.g. "FP32-equivalent"). ccbench ships none: no official factor
+// exists. Figures converted under a convention are always reported with its id.
+struct Convention {
+  std::string id, title, target, description, source;
+  std::map<std::string, double> factors;  // basis id -> multiplier into `target`
+  // Throws UsageError naming the file and field.
+  static Convention load(const std::filesystem::path& path);
+};
+
 struct RateRequest {
   std::int64_t nodes = 1;
   std::optional<std::string> basis;     // --basis
   std::optional<double> declared;       // --declared, FLOP/s
   std::optional<std::string> center;    // --center
+  std::optional<Convention> convention;  // --convention
 };
 
 // Projects the per-node figures of a result document (`doc`, read from `source`) to `nodes`

@@ -128,6 +128,16 @@ std::string rate_table(const ojson& r) {
                          declared, count(nf["at_spec_peak"]), count(nf["at_sustained"]));
     }
   }
+  if (r["convention"].is_object()) {
+    const auto& c = r["convention"];
+    out += fmt::format("\nunder convention {} ({}; {}): figures in {}\n", c["id"].get<std::string>(),
+                       c["title"].get<std::string>(), c["source"].get<std::string>(), c["target"].get<std::string>());
+    for (const auto& b : r["bases"])
+      if (b["under_convention"].is_object())
+        out += fmt::format("  {} x {}: installed {}, measured {}\n", b["basis"].get<std::string>(),
+                           b["under_convention"]["factor"].get<double>(), flops(b["under_convention"]["installed"]),
+                           flops(b["under_convention"]["measured"]));
+  }
   bool any_missing = false;
   for (const auto& b : r["bases"])
     for (const auto& m : b["missing"]) {

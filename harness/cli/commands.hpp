@@ -34,7 +34,7 @@ int peak(const PeakArgs& a);
 struct RateArgs {
   std::string result;
   std::int64_t nodes = 0;
-  std::string basis, declared, center;
+  std::string basis, declared, center, convention;
   bool json = false;
 };
 int rate(const RateArgs& a);

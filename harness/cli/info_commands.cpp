@@ -87,6 +87,7 @@ int rate(const RateArgs& a) {
   req.nodes = a.nodes;
   if (!a.basis.empty()) req.basis = a.basis;
   if (!a.center.empty()) req.center = a.center;
+  if (!a.convention.empty()) req.convention = Convention::load(a.convention);
   if (!a.declared.empty()) {
     req.declared = parse_si(a.declared);
     if (!req.declared)

@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
   rate_cmd->add_option("--basis", rt.basis, "Rating basis: fp64, fp32, fp16, int8 (configs/ratings/)");
   rate_cmd->add_option("--declared", rt.declared, "Declared rating to compare with, e.g. 40P, 45E, \"181.9 PFLOPS\"");
   rate_cmd->add_option("--center", rt.center, "Published center to compare with (configs/centers/), e.g. hangzhou-aicc");
+  rate_cmd->add_option("--convention", rt.convention,
+                       "A cross-precision convention file (id, title, target, factors per basis, source); "
+                       "converted figures are labelled with it");
   rate_cmd->add_flag("--json", rt.json, "Print JSON instead of the table");
 
   const std::vector<std::string> args(argv, argv + argc);

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "harness/document.hpp"
 #include "harness/errors.hpp"
 #include "harness/rating.hpp"
@@ -116,6 +121,45 @@ TEST(Centers, PublishedCentersCarryBasisScopeAndSource) {
     EXPECT_FALSE(c.source.empty()) << c.id;
     EXPECT_FALSE(c.scope.empty()) << c.id;
   }
+}
+
+}  // namespace
+}  // namespace ccb
+
+namespace ccb {
+namespace {
+
+TEST_F(Rate, ConventionConvertsOnlyWhereItHasAFactorAndSaysWhich) {
+  RateRequest req;
+  req.nodes = 2;
+  req.convention = Convention{"half", "FP16 as half", "FP32-equivalent", "", "test", {{"fp16", 0.5}}};
+  const json r = rate(req);
+  EXPECT_EQ(r["convention"]["id"], "half");
+  for (const auto& b : r["bases"]) {
+    if (b["basis"] == "fp16") {
+      EXPECT_DOUBLE_EQ(b["under_convention"]["installed"].get<double>(), 100e12);
+      EXPECT_DOUBLE_EQ(b["installed"].get<double>(), 200e12);  // native figure unchanged
+    } else {
+      EXPECT_TRUE(b["under_convention"].is_null());
+      EXPECT_NE(b["missing"].back().get<std::string>().find("convention half gives no factor"), std::string::npos);
+    }
+  }
+}
+
+TEST(Convention, FileNeedsFactorsAndSource) {
+  const auto c = Convention::load(std::filesystem::path(CCBENCH_SOURCE_CONFIG_DIR) / ".." / "tests" / "data" /
+                                  "conventions" / "example-fp32-equivalent.json");
+  EXPECT_EQ(c.factors.at("fp16"), 0.5);
+  const auto dir = std::filesystem::temp_directory_path() / ("ccbench-conv-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "bad.json") << R"({"id": "x", "title": "t", "target": "y", "factors": {"fp16": -1}, "source": "s"})";
+  try {
+    Convention::load(dir / "bad.json");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("factors.fp16: expected a positive number, got -1"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
