@@ -1,6 +1,8 @@
 #pragma once
 // Element types ccbench knows by name. A backend declares which of them it offers.
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -17,5 +19,41 @@ std::size_t size_of(DType t);
 double epsilon(DType t);
 // All known dtype names, comma-separated, for messages.
 std::string_view dtype_names();
+
+// Storage type of an array element. It can differ from the problem's dtype: a BF16 GEMM reads
+// BF16 and writes FP32, an INT8 GEMM reads INT8 and writes INT32.
+enum class Elem { f64, f32, bf16, s8, s32 };
+std::size_t size_of(Elem e);
+std::string_view to_string(Elem e);
+// Storage of a problem's inputs and of its output.
+Elem input_elem(DType t);
+Elem output_elem(DType t);
+
+// Accumulation epsilon of the dtype's kernels (BF16 and INT8 accumulate in FP32 and INT32),
+// and the relative error of rounding inputs to the compute type (TF32 only).
+double accumulate_epsilon(DType t);
+double input_rounding(DType t);
+
+// bfloat16 as stored: the upper 16 bits of an IEEE float.
+struct Bf16 {
+  std::uint16_t bits = 0;
+};
+inline float to_float(Bf16 x) {
+  const std::uint32_t u = static_cast<std::uint32_t>(x.bits) << 16;
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+// Round to nearest even (finite inputs).
+inline Bf16 to_bf16(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return Bf16{static_cast<std::uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16)};
+}
+inline double to_double(Bf16 x) { return to_float(x); }
+template <class T>
+double to_double(T x) {
+  return static_cast<double>(x);
+}
 
 }  // namespace ccb

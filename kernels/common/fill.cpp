@@ -1,5 +1,9 @@
 #include "kernels/common/fill.hpp"
 
+#include <cmath>
+
+#include "kernels/common/dtype.hpp"
+
 namespace ccb {
 namespace {
 std::uint64_t splitmix64(std::uint64_t x) {
@@ -21,6 +25,25 @@ void fill_uniform(T* p, std::size_t n, std::uint64_t seed, double lo, double hi)
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < count; ++i)
     p[i] = static_cast<T>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i)));
+}
+
+template <>
+void fill_uniform<Bf16>(Bf16* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
+  const double span = hi - lo;
+  const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < count; ++i)
+    p[i] = to_bf16(static_cast<float>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i))));
+}
+
+// Integers uniform in [lo, hi).
+template <>
+void fill_uniform<std::int8_t>(std::int8_t* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
+  const double span = hi - lo;
+  const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < count; ++i)
+    p[i] = static_cast<std::int8_t>(std::floor(lo + span * uniform01(seed, static_cast<std::uint64_t>(i))));
 }
 
 template void fill_uniform<double>(double*, std::size_t, std::uint64_t, double, double);

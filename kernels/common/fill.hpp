@@ -5,11 +5,18 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/common/dtype.hpp"
+
 namespace ccb {
 
-// Fills p[0, n) with values uniform in [lo, hi).
+// Fills p[0, n) with values uniform in [lo, hi): rounded to nearest for Bf16, floored for
+// integer types (so int8 in [-64, 64) gives -64..63).
 template <class T>
 void fill_uniform(T* p, std::size_t n, std::uint64_t seed, double lo, double hi);
+template <>
+void fill_uniform<Bf16>(Bf16* p, std::size_t n, std::uint64_t seed, double lo, double hi);
+template <>
+void fill_uniform<std::int8_t>(std::int8_t* p, std::size_t n, std::uint64_t seed, double lo, double hi);
 
 // Uniform value in [0, 1) for (seed, i).
 double uniform01(std::uint64_t seed, std::uint64_t i);

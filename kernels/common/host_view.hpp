@@ -13,7 +13,7 @@ namespace ccb {
 
 struct HostArray {
   std::string name;
-  DType dtype = DType::fp64;
+  Elem elem = Elem::f64;
   const void* data = nullptr;
   std::size_t count = 0;
 

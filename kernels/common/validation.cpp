@@ -46,12 +46,14 @@ double zero_fraction_of(const T* p, std::size_t n) {
 }  // namespace
 
 double zero_fraction(const HostArray& arr) {
-  switch (arr.dtype) {
-    case DType::fp64: return zero_fraction_of(arr.as<double>(), arr.count);
-    case DType::fp32:
-    case DType::tf32: return zero_fraction_of(arr.as<float>(), arr.count);
-    default: throw std::logic_error("zero_fraction: dtype not handled");
+  switch (arr.elem) {
+    case Elem::f64: return zero_fraction_of(arr.as<double>(), arr.count);
+    case Elem::f32: return zero_fraction_of(arr.as<float>(), arr.count);
+    case Elem::s32: return zero_fraction_of(arr.as<std::int32_t>(), arr.count);
+    case Elem::s8: return zero_fraction_of(arr.as<std::int8_t>(), arr.count);
+    case Elem::bf16: return zero_fraction_of(reinterpret_cast<const std::uint16_t*>(arr.data), arr.count);
   }
+  return 0.0;
 }
 
 }  // namespace ccb

@@ -41,9 +41,9 @@ class OpenblasGemm final : public KernelInstance {
   HostView output() override {
     const auto mk = static_cast<std::size_t>(p_.m * p_.k), kn = static_cast<std::size_t>(p_.k * p_.n),
                mn = static_cast<std::size_t>(p_.m * p_.n);
-    return HostView{{{"a", p_.dtype, a_.as<T>(), mk},
-                     {"b", p_.dtype, b_.as<T>(), kn},
-                     {"c", p_.dtype, c_.as<T>(), mn}},
+    return HostView{{{"a", input_elem(p_.dtype), a_.as<T>(), mk},
+                     {"b", input_elem(p_.dtype), b_.as<T>(), kn},
+                     {"c", output_elem(p_.dtype), c_.as<T>(), mn}},
                     std::nullopt};
   }
 

@@ -18,20 +18,19 @@ namespace {
 constexpr int kSampledEntries = 256;
 constexpr std::uint64_t kCheckSeed = 0x5eed'f1e1'd5ULL;
 
-template <class T>
+template <class T, class TOut>
 Validation check_gemm(const GemmProblem& p, const HostView& view) {
   const T* a = view.get("a").as<T>();
   const T* b = view.get("b").as<T>();
   const HostArray& c_arr = view.get("c");
-  const T* c = c_arr.as<T>();
+  const TOut* c = c_arr.as<TOut>();
   const GemmRef<T> ref{p, a, b};
   const std::int64_t m = p.m, n = p.n, k = p.k;
 
   Validation v;
   v.zero_fraction = zero_fraction(c_arr);
   v.mostly_zero = v.zero_fraction > kMostlyZeroFraction;
-  const double eps64 = epsilon(DType::fp64);
-  v.tolerance = static_cast<double>(k) * epsilon(p.dtype) + static_cast<double>(2 * k + n) * eps64;
+  v.tolerance = gemm_tolerance(p);
 
   // Freivalds: z = A (B x) against w = C x, with |A| (|B| |x|) as the per-row error scale.
   std::vector<double> x(n), y(k, 0.0), ya(k, 0.0);
@@ -53,7 +52,7 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
       z += ref.a_at(i, l) * y[l];
       za += std::abs(ref.a_at(i, l)) * ya[l];
     }
-    for (std::int64_t j = 0; j < n; ++j) w += static_cast<double>(c[i * n + j]) * x[j];
+    for (std::int64_t j = 0; j < n; ++j) w += to_double(c[i * n + j]) * x[j];
     return std::abs(z - w) / (za > 0 ? za : 1.0);
   });
   double worst = rows.error;
@@ -69,7 +68,7 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
   for (const auto& [i, j] : pos) {
     double value = 0, scale = 0;
     ref.entry(i, j, value, scale);
-    const double got = static_cast<double>(c[i * n + j]);
+    const double got = to_double(c[i * n + j]);
     double err = std::abs(got - value) / (scale > 0 ? scale : 1.0);
     if (std::isnan(err)) err = INFINITY;
     if (err > v.tolerance && v.detail.empty())
@@ -85,10 +84,18 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
 
 }  // namespace
 
+double gemm_tolerance(const GemmProblem& p) {
+  return input_rounding(p.dtype) * 2 + static_cast<double>(p.k) * accumulate_epsilon(p.dtype) +
+         static_cast<double>(2 * p.k + p.n) * epsilon(DType::fp64);
+}
+
 Validation validate_gemm(const GemmProblem& p, const HostView& view) {
   switch (p.dtype) {
-    case DType::fp64: return check_gemm<double>(p, view);
-    case DType::fp32: return check_gemm<float>(p, view);
+    case DType::fp64: return check_gemm<double, double>(p, view);
+    case DType::fp32:
+    case DType::tf32: return check_gemm<float, float>(p, view);
+    case DType::bf16: return check_gemm<Bf16, float>(p, view);
+    case DType::int8: return check_gemm<std::int8_t, std::int32_t>(p, view);
     default: throw std::logic_error(fmt::format("GEMM validation for {} not implemented", to_string(p.dtype)));
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
 // Naive GEMM reference, in double precision, for validation and tests.
+#include <cmath>
 #include <cstdint>
 
 #include "kernels/common/problem.hpp"
@@ -14,10 +15,10 @@ struct GemmRef {
   const T* b;
 
   double a_at(std::int64_t i, std::int64_t l) const {
-    return static_cast<double>(p.trans_a ? a[l * p.m + i] : a[i * p.k + l]);
+    return to_double(p.trans_a ? a[l * p.m + i] : a[i * p.k + l]);
   }
   double b_at(std::int64_t l, std::int64_t j) const {
-    return static_cast<double>(p.trans_b ? b[j * p.k + l] : b[l * p.n + j]);
+    return to_double(p.trans_b ? b[j * p.k + l] : b[l * p.n + j]);
   }
   void entry(std::int64_t i, std::int64_t j, double& value, double& abs_scale) const {
     value = 0;
@@ -33,5 +34,9 @@ struct GemmRef {
 // Full naive C = op(A) op(B) into c (row-major m x n); O(m n k), for small test problems.
 template <class T>
 void reference_gemm(const GemmProblem& p, const T* a, const T* b, T* c);
+
+// Tolerance of GEMM validation, in units of sum |a_il b_lj|: input rounding to the compute type,
+// the dot-product accumulation bound k*eps, and the check's own double-precision sums.
+double gemm_tolerance(const GemmProblem& p);
 
 }  // namespace ccb

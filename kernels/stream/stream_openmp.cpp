@@ -111,7 +111,7 @@ class StreamOpenmp final : public KernelInstance {
 
   HostView output() override {
     const auto n = static_cast<std::size_t>(p_.elements);
-    HostView v{{{"a", p_.dtype, a_.as<T>(), n}, {"b", p_.dtype, b_.as<T>(), n}, {"c", p_.dtype, c_.as<T>(), n}},
+    HostView v{{{"a", input_elem(p_.dtype), a_.as<T>(), n}, {"b", input_elem(p_.dtype), b_.as<T>(), n}, {"c", output_elem(p_.dtype), c_.as<T>(), n}},
                std::nullopt};
     if (p_.op == StreamOp::dot) v.scalar = dot_;
     return v;

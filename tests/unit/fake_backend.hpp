@@ -39,9 +39,9 @@ class FakeGemm final : public KernelInstance {
     }
   }
   HostView output() override {
-    return HostView{{{"a", DType::fp64, a_.data(), a_.size()},
-                     {"b", DType::fp64, b_.data(), b_.size()},
-                     {"c", DType::fp64, c_.data(), c_.size()}},
+    return HostView{{{"a", Elem::f64, a_.data(), a_.size()},
+                     {"b", Elem::f64, b_.data(), b_.size()},
+                     {"c", Elem::f64, c_.data(), c_.size()}},
                     std::nullopt};
   }
   std::string implementation() const override { return "fake naive GEMM"; }

@@ -21,8 +21,8 @@ struct GemmData {
     reference_gemm(p, a.data(), b.data(), c.data());
   }
   HostView view() const {
-    return {{{"a", p.dtype, a.data(), a.size()}, {"b", p.dtype, b.data(), b.size()},
-             {"c", p.dtype, c.data(), c.size()}},
+    return {{{"a", input_elem(p.dtype), a.data(), a.size()}, {"b", input_elem(p.dtype), b.data(), b.size()},
+             {"c", output_elem(p.dtype), c.data(), c.size()}},
             std::nullopt};
   }
 };
@@ -91,8 +91,8 @@ struct StreamData {
     }
   }
   HostView view() const {
-    HostView v{{{"a", p.dtype, a.data(), a.size()}, {"b", p.dtype, b.data(), b.size()},
-                {"c", p.dtype, c.data(), c.size()}},
+    HostView v{{{"a", input_elem(p.dtype), a.data(), a.size()}, {"b", input_elem(p.dtype), b.data(), b.size()},
+                {"c", output_elem(p.dtype), c.data(), c.size()}},
                std::nullopt};
     if (p.op == StreamOp::dot) v.scalar = dot;
     return v;
