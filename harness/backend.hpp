@@ -47,6 +47,9 @@ class Backend {
   virtual std::vector<std::string> kernels() const = 0;
   // Whether (kernel family, dtype) is offered; the reason says why not.
   virtual Availability supports(std::string_view kernel, DType dtype) const = 0;
+  // Whether this particular problem is offered (a layout, a shape); by default the same as
+  // supports(kernel, dtype).
+  virtual Availability supports_problem(const Problem& p) const { return supports(kernel_name(p), dtype_of(p)); }
   // Sets the number of worker threads (0 = library default).
   virtual void set_threads(int threads) = 0;
   // Requires supports(kernel_name(p), dtype_of(p)).ok. Allocates and fills the inputs.

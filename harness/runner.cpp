@@ -80,7 +80,7 @@ Result Runner::run(const Case& c) {
     r.reason = av.reason;
     return r;
   }
-  if (const auto sup = backend->supports(r.kernel, dtype_of(c.problem)); !sup.ok) {
+  if (const auto sup = backend->supports_problem(c.problem); !sup.ok) {
     r.status = Status::unsupported;
     r.reason = sup.reason;
     return r;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -67,6 +68,35 @@ void add_stream_cases(const ijson& c, const Where& w, const std::vector<std::str
       n = positive_int(elements, w["elements"], INT64_MAX / 64);
     for (const auto& b : backends)
       for (StreamOp op : ops) out.push_back(Case{b, StreamProblem{op, n, d}, notes});
+  }
+}
+
+void add_conv_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
+                    const std::vector<DType>& dtypes, std::vector<Case>& out) {
+  reject_unknown_keys(c, w, {"kernel", "backend", "dtype", "desc", "layout"});
+  std::vector<Layout> layouts{Layout::nchw};
+  if (c.contains("layout")) {
+    layouts.clear();
+    for (const auto& l : strings(c.at("layout"), w["layout"])) {
+      if (l != "nchw" && l != "nhwc") w["layout"].fail(fmt::format("expected nchw or nhwc, got \"{}\"", l));
+      layouts.push_back(l == "nchw" ? Layout::nchw : Layout::nhwc);
+    }
+  }
+  for (const auto& d : strings(required(c, "desc", w), w["desc"])) {
+    ConvProblem shape;
+    try {
+      shape = parse_conv_descriptor(d);
+    } catch (const std::invalid_argument& e) {
+      w["desc"].fail(fmt::format("malformed convolution descriptor \"{}\": {}", d, e.what()));
+    }
+    for (const auto& b : backends)
+      for (DType dt : dtypes)
+        for (Layout l : layouts) {
+          ConvProblem p = shape;
+          p.dtype = dt;
+          p.layout = l;
+          out.push_back(Case{b, p, {}});
+        }
   }
 }
 
@@ -202,6 +232,8 @@ Suite suite_from_json(const ijson& root, const std::string& source, const SuiteC
       add_stream_cases(c, w, backends, dtypes, ctx, s.cases);
     else if (kernel == "peak")
       add_peak_cases(c, w, backends, dtypes, s.cases);
+    else if (kernel == "conv")
+      add_conv_cases(c, w, backends, dtypes, s.cases);
     else
       w["kernel"].fail(fmt::format("unknown kernel \"{}\" (expected one of: {})", kernel, kernel_names()));
   }
@@ -231,7 +263,7 @@ void filter_cases(Suite& suite, const std::vector<std::string>& backends,
   for (const auto& k : kernels) {
     const auto slash = k.find('/');
     const std::string family = k.substr(0, slash);
-    const bool ok = ((family == "gemm" || family == "peak") && slash == std::string::npos) ||
+    const bool ok = ((family == "gemm" || family == "peak" || family == "conv") && slash == std::string::npos) ||
                     (family == "stream" && (slash == std::string::npos ||
                                             parse_stream_op(k.substr(slash + 1))));
     if (!ok)

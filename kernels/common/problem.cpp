@@ -1,6 +1,10 @@
 #include "kernels/common/problem.hpp"
 
 #include <array>
+#include <cctype>
+#include <map>
+#include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -116,11 +120,128 @@ std::string PeakProblem::id() const { return fmt::format("peak/cpu/{}", to_strin
 
 json PeakProblem::to_json() const { return json{{"dtype", to_string(dtype)}, {"fmas", fmas}}; }
 
+std::string_view to_string(Layout l) { return l == Layout::nchw ? "nchw" : "nhwc"; }
+
+std::int64_t ConvProblem::out_h() const {
+  return (h + 2 * pad_h - ((r - 1) * (dil_h + 1) + 1)) / stride_h + 1;
+}
+std::int64_t ConvProblem::out_w() const {
+  return (w + 2 * pad_w - ((s - 1) * (dil_w + 1) + 1)) / stride_w + 1;
+}
+
+std::string ConvProblem::check() const {
+  for (auto [v, name] : {std::pair{n, "mb"}, {c, "ic"}, {h, "ih"}, {w, "iw"}, {k, "oc"}, {r, "kh"}, {s, "kw"},
+                         {stride_h, "sh"}, {stride_w, "sw"}, {groups, "g"}})
+    if (v <= 0) return fmt::format("{} must be positive, got {}", name, v);
+  for (auto [v, name] : {std::pair{pad_h, "ph"}, {pad_w, "pw"}, {dil_h, "dh"}, {dil_w, "dw"}})
+    if (v < 0) return fmt::format("{} must not be negative, got {}", name, v);
+  constexpr std::int64_t kMax = 1 << 24;
+  for (auto v : {n, c, h, w, k, r, s, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups})
+    if (v > kMax) return fmt::format("{} exceeds the largest supported dimension {}", v, kMax);
+  if (c % groups != 0) return fmt::format("g{} does not divide ic{}", groups, c);
+  if (k % groups != 0) return fmt::format("g{} does not divide oc{}", groups, k);
+  const auto eh = h + 2 * pad_h - ((r - 1) * (dil_h + 1) + 1), ew = w + 2 * pad_w - ((s - 1) * (dil_w + 1) + 1);
+  if (eh < 0 || ew < 0)
+    return fmt::format("the output would be empty: the kernel ({}x{} with dilation) is larger than the padded input "
+                       "({}x{})", (r - 1) * (dil_h + 1) + 1, (s - 1) * (dil_w + 1) + 1, h + 2 * pad_h, w + 2 * pad_w);
+  return "";
+}
+
+WorkModel ConvProblem::work() const {
+  const double p = static_cast<double>(out_h()), q = static_cast<double>(out_w());
+  const double cg = static_cast<double>(c / groups);
+  WorkModel m;
+  m.flops = 2.0 * n * k * cg * r * s * p * q;
+  m.bytes = (static_cast<double>(n) * c * h * w + static_cast<double>(k) * cg * r * s) * size_of(input_elem(dtype)) +
+            static_cast<double>(n) * k * p * q * size_of(output_elem(dtype));
+  m.bytes_actual = m.bytes;
+  m.formula = "flops = 2*n*k*(c/groups)*r*s*p*q; bytes = src + weights + dst";
+  return m;
+}
+
+std::string ConvProblem::descriptor() const {
+  std::string d;
+  if (groups != 1) d += fmt::format("g{}", groups);
+  d += fmt::format("mb{}ic{}ih{}", n, c, h);
+  if (w != h) d += fmt::format("iw{}", w);
+  d += fmt::format("oc{}kh{}", k, r);
+  if (s != r) d += fmt::format("kw{}", s);
+  if (stride_h != 1) d += fmt::format("sh{}", stride_h);
+  if (stride_w != stride_h) d += fmt::format("sw{}", stride_w);
+  if (pad_h != 0) d += fmt::format("ph{}", pad_h);
+  if (pad_w != pad_h) d += fmt::format("pw{}", pad_w);
+  if (dil_h != 0) d += fmt::format("dh{}", dil_h);
+  if (dil_w != dil_h) d += fmt::format("dw{}", dil_w);
+  return d;
+}
+
+std::string ConvProblem::id() const {
+  return fmt::format("conv/{}/{}{}", to_string(dtype), descriptor(), layout == Layout::nhwc ? "_nhwc" : "");
+}
+
+std::uint64_t ConvProblem::footprint_bytes() const {
+  const auto m = work();
+  return static_cast<std::uint64_t>(m.bytes);
+}
+
+json ConvProblem::to_json() const {
+  return json{{"descriptor", descriptor()}, {"mb", n}, {"ic", c}, {"ih", h}, {"iw", w}, {"oc", k},
+              {"oh", out_h()}, {"ow", out_w()}, {"kh", r}, {"kw", s}, {"sh", stride_h}, {"sw", stride_w},
+              {"ph", pad_h}, {"pw", pad_w}, {"dh", dil_h}, {"dw", dil_w}, {"g", groups},
+              {"layout", to_string(layout)}, {"dtype", to_string(dtype)}};
+}
+
+ConvProblem parse_conv_descriptor(std::string_view desc) {
+  std::map<std::string, std::int64_t> v;
+  static const std::set<std::string> kKeys{"g", "mb", "ic", "ih", "iw", "oc", "oh", "ow",
+                                           "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw"};
+  std::size_t i = 0;
+  while (i < desc.size()) {
+    const std::size_t key_start = i;
+    while (i < desc.size() && std::islower(static_cast<unsigned char>(desc[i]))) ++i;
+    const std::string key(desc.substr(key_start, i - key_start));
+    if (key.empty())
+      throw std::invalid_argument(fmt::format("expected a key such as mb, ic, ih at position {}", key_start + 1));
+    if (!kKeys.count(key))
+      throw std::invalid_argument(fmt::format("unknown key \"{}\" (expected g mb ic ih iw oc oh ow kh kw sh sw ph pw dh dw)", key));
+    const std::size_t num_start = i;
+    while (i < desc.size() && std::isdigit(static_cast<unsigned char>(desc[i]))) ++i;
+    if (i == num_start) throw std::invalid_argument(fmt::format("\"{}\" is not followed by a number", key));
+    if (i - num_start > 9) throw std::invalid_argument(fmt::format("\"{}\": number too large", key));
+    if (v.count(key)) throw std::invalid_argument(fmt::format("\"{}\" given twice", key));
+    v[key] = std::stoll(std::string(desc.substr(num_start, i - num_start)));
+  }
+  for (const char* req : {"ic", "ih", "oc", "kh"})
+    if (!v.count(req)) throw std::invalid_argument(fmt::format("missing \"{}\"", req));
+  auto get = [&](const char* key, std::int64_t fallback) { return v.count(key) ? v[key] : fallback; };
+  ConvProblem p;
+  p.groups = get("g", 1);
+  p.n = get("mb", 2);
+  p.c = v["ic"];
+  p.h = v["ih"];
+  p.w = get("iw", p.h);
+  p.k = v["oc"];
+  p.r = v["kh"];
+  p.s = get("kw", p.r);
+  p.stride_h = get("sh", 1);
+  p.stride_w = get("sw", p.stride_h);
+  p.pad_h = get("ph", 0);
+  p.pad_w = get("pw", p.pad_h);
+  p.dil_h = get("dh", 0);
+  p.dil_w = get("dw", p.dil_h);
+  if (const auto err = p.check(); !err.empty()) throw std::invalid_argument(err);
+  if (v.count("oh") && v["oh"] != p.out_h())
+    throw std::invalid_argument(fmt::format("oh{} does not match the shape, which gives oh{}", v["oh"], p.out_h()));
+  if (v.count("ow") && v["ow"] != p.out_w())
+    throw std::invalid_argument(fmt::format("ow{} does not match the shape, which gives ow{}", v["ow"], p.out_w()));
+  return p;
+}
+
 std::string_view kernel_name(const Problem& p) {
-  constexpr std::string_view kNames[] = {"gemm", "stream", "peak"};
+  constexpr std::string_view kNames[] = {"gemm", "stream", "peak", "conv"};
   return kNames[p.index()];
 }
-std::string_view kernel_names() { return "gemm, stream, peak"; }
+std::string_view kernel_names() { return "gemm, stream, peak, conv"; }
 
 WorkModel work_model(const Problem& p) {
   return std::visit([](const auto& x) { return x.work(); }, p);

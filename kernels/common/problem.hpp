@@ -75,9 +75,37 @@ struct PeakProblem {
   json to_json() const;
 };
 
-using Problem = std::variant<GemmProblem, StreamProblem, PeakProblem>;
+enum class Layout { nchw, nhwc };
+std::string_view to_string(Layout l);
 
-// Kernel family name of a problem: "gemm", "stream", "peak".
+// Forward convolution, benchdnn's conventions: symmetric padding, dilation 0 = none (the
+// kernel spans (kh-1)*(dh+1)+1 rows), weights laid out [oc][ic/g][kh][kw].
+struct ConvProblem {
+  std::int64_t n = 2, c = 0, h = 0, w = 0, k = 0, r = 0, s = 0;
+  std::int64_t stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 0, dil_w = 0, groups = 1;
+  Layout layout = Layout::nchw;
+  DType dtype = DType::fp32;
+
+  std::int64_t out_h() const;
+  std::int64_t out_w() const;
+  // Empty when the shape is valid; otherwise what is wrong with it.
+  std::string check() const;
+  WorkModel work() const;
+  std::string descriptor() const;  // g2mb32ic256ih14oc256kh3ph1: non-default fields only
+  std::string id() const;          // conv/fp32/<descriptor>[_nhwc]
+  std::uint64_t footprint_bytes() const;
+  json to_json() const;
+};
+
+// Parses a benchdnn-style descriptor: keys g mb ic ih iw oc oh ow kh kw sh sw ph pw dh dw, each
+// followed by a non-negative integer; ic, ih, oc and kh are required; iw, kw, sw, pw, dw default
+// to their h counterparts, mb to 2 and g to 1 (as in benchdnn). Throws std::invalid_argument
+// saying what is wrong (unknown key, missing number, invalid shape).
+ConvProblem parse_conv_descriptor(std::string_view desc);
+
+using Problem = std::variant<GemmProblem, StreamProblem, PeakProblem, ConvProblem>;
+
+// Kernel family name of a problem: "gemm", "stream", "peak", "conv".
 std::string_view kernel_name(const Problem& p);
 // Known kernel family names, comma-separated, for messages.
 std::string_view kernel_names();

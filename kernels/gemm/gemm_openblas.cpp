@@ -6,6 +6,7 @@
 #include "harness/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
+#include "kernels/conv/conv_openblas.hpp"
 
 namespace ccb {
 namespace {
@@ -71,13 +72,22 @@ class OpenblasBackend final : public Backend {
                 {"threads", openblas_get_num_threads()}};
   }
 
-  std::vector<std::string> kernels() const override { return {"gemm"}; }
+  std::vector<std::string> kernels() const override { return {"gemm", "conv"}; }
 
   Availability supports(std::string_view kernel, DType dtype) const override {
+    if (kernel == "conv")
+      return dtype == DType::fp32 ? Availability{}
+                                  : Availability{false, fmt::format("im2col + SGEMM is FP32 only, not {}", to_string(dtype))};
     if (kernel != "gemm") return {false, fmt::format("openblas has no {} kernel", kernel)};
     if (dtype != DType::fp64 && dtype != DType::fp32)
       return {false, fmt::format("OpenBLAS GEMM offers fp64 and fp32, not {}", to_string(dtype))};
     return {};
+  }
+
+  Availability supports_problem(const Problem& p) const override {
+    if (const auto* c = std::get_if<ConvProblem>(&p); c && c->layout != Layout::nchw)
+      return {false, "the im2col baseline lowers NCHW tensors only"};
+    return supports(kernel_name(p), dtype_of(p));
   }
 
   void set_threads(int threads) override {
@@ -85,6 +95,7 @@ class OpenblasBackend final : public Backend {
   }
 
   std::unique_ptr<KernelInstance> create(const Problem& p) override {
+    if (const auto* c = std::get_if<ConvProblem>(&p)) return make_conv_openblas(*c);
     const auto& g = std::get<GemmProblem>(p);
     if (g.dtype == DType::fp64) return std::make_unique<OpenblasGemm<double>>(g);
     return std::make_unique<OpenblasGemm<float>>(g);

@@ -14,6 +14,7 @@
 #include "harness/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
+#include "kernels/conv/conv_openmp.hpp"
 #include "kernels/peak/peak_openmp.hpp"
 
 namespace ccb {
@@ -173,9 +174,12 @@ class OpenmpBackend final : public Backend {
                 {"peak_isa", peak_isa()}};
   }
 
-  std::vector<std::string> kernels() const override { return {"stream", "peak"}; }
+  std::vector<std::string> kernels() const override { return {"stream", "peak", "conv"}; }
 
   Availability supports(std::string_view kernel, DType dtype) const override {
+    if (kernel == "conv")
+      return dtype == DType::fp32 ? Availability{}
+                                  : Availability{false, fmt::format("the naive direct convolution is FP32 only, not {}", to_string(dtype))};
     if (kernel != "stream" && kernel != "peak")
       return {false, fmt::format("openmp has no {} kernel", kernel)};
     if (dtype != DType::fp64 && dtype != DType::fp32)
@@ -190,6 +194,7 @@ class OpenmpBackend final : public Backend {
 
   std::unique_ptr<KernelInstance> create(const Problem& p) override {
     if (const auto* k = std::get_if<PeakProblem>(&p)) return make_peak_openmp(*k);
+    if (const auto* c = std::get_if<ConvProblem>(&p)) return make_conv_openmp(*c);
     const auto& s = std::get<StreamProblem>(p);
     if (s.dtype == DType::fp64) return std::make_unique<StreamOpenmp<double>>(s);
     return std::make_unique<StreamOpenmp<float>>(s);
