@@ -14,3 +14,25 @@ add_library(ccbench::openblas ALIAS PkgConfig::OPENBLAS)
 
 pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc>=2.0)
 add_library(ccbench::hwloc ALIAS PkgConfig::HWLOC)
+
+# oneDNN (Debian's libdnnl-dev): the onednn backend is ON when found; forcing it ON without
+# the library is an error. Found by header and library: Debian's dnnl-config.cmake also
+# demands OpenCL, which the CPU engine does not use.
+find_path(CCBENCH_DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp)
+find_library(CCBENCH_DNNL_LIBRARY dnnl)
+if(CCBENCH_DNNL_INCLUDE_DIR AND CCBENCH_DNNL_LIBRARY)
+  set(dnnl_FOUND ON)
+else()
+  set(dnnl_FOUND OFF)
+endif()
+option(CCBENCH_ENABLE_ONEDNN "Build the oneDNN backend (BF16/INT8 matmul and convolution)" ${dnnl_FOUND})
+if(CCBENCH_ENABLE_ONEDNN AND dnnl_FOUND AND NOT TARGET ccbench::dnnl)
+  add_library(ccbench::dnnl UNKNOWN IMPORTED)
+  set_target_properties(ccbench::dnnl PROPERTIES IMPORTED_LOCATION ${CCBENCH_DNNL_LIBRARY}
+                                                 INTERFACE_INCLUDE_DIRECTORIES ${CCBENCH_DNNL_INCLUDE_DIR})
+endif()
+if(CCBENCH_ENABLE_ONEDNN AND NOT dnnl_FOUND)
+  message(FATAL_ERROR "CCBENCH_ENABLE_ONEDNN is ON but oneDNN was not found: install libdnnl-dev "
+                      "(cmake/install-deps.sh) or configure with -DCCBENCH_ENABLE_ONEDNN=OFF")
+endif()
+message(STATUS "ccbench: oneDNN backend ${CCBENCH_ENABLE_ONEDNN}")

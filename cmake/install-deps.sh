@@ -12,6 +12,7 @@ packages=(
   libcli11-dev
   libfmt-dev
   libhwloc-dev
+  libdnnl-dev
   python3 python3-jsonschema
 )
 

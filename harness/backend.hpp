@@ -76,7 +76,12 @@ class Registry {
   std::vector<std::unique_ptr<Backend>> backends_;
 };
 
-// Registers every backend this build offers.
+// Registers every backend this build knows; those not built register as unavailable.
 void register_builtin_backends(Registry& registry);
+
+// A backend that was not compiled in: unavailable with `reason`, so suites naming it yield
+// skipped results instead of failing to parse.
+std::unique_ptr<Backend> make_unbuilt_backend(const std::string& name, std::vector<std::string> kernels,
+                                              const std::string& reason);
 
 }  // namespace ccb

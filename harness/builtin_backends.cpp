@@ -1,14 +1,57 @@
-// The one place that knows which backends are compiled into this build.
+// The one place that knows which backends are compiled into this build. A backend that was
+// not built still registers, as unavailable with the reason, so its cases become `skipped`
+// results and `ccbench list` explains why.
+#include <fmt/format.h>
+
 #include "harness/backend.hpp"
 
 namespace ccb {
 
 std::unique_ptr<Backend> make_openblas_backend();
 std::unique_ptr<Backend> make_openmp_backend();
+#ifdef CCBENCH_HAVE_ONEDNN
+std::unique_ptr<Backend> make_onednn_backend();
+#endif
+
+namespace {
+
+class UnbuiltBackend final : public Backend {
+ public:
+  UnbuiltBackend(std::string name, std::vector<std::string> kernels, std::string reason)
+      : name_(std::move(name)), kernels_(std::move(kernels)), reason_(std::move(reason)) {}
+  std::string name() const override { return name_; }
+  Availability availability() const override { return {false, reason_}; }
+  json device_info() const override { return json{{"available", false}, {"reason", reason_}}; }
+  std::vector<std::string> kernels() const override { return kernels_; }
+  Availability supports(std::string_view, DType) const override { return availability(); }
+  void set_threads(int) override {}
+  std::unique_ptr<KernelInstance> create(const Problem&) override {
+    throw std::logic_error(name_ + " backend is not built: " + reason_);
+  }
+
+ private:
+  std::string name_;
+  std::vector<std::string> kernels_;
+  std::string reason_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_unbuilt_backend(const std::string& name, std::vector<std::string> kernels,
+                                              const std::string& reason) {
+  return std::make_unique<UnbuiltBackend>(name, std::move(kernels), reason);
+}
 
 void register_builtin_backends(Registry& registry) {
   registry.add(make_openblas_backend());
   registry.add(make_openmp_backend());
+#ifdef CCBENCH_HAVE_ONEDNN
+  registry.add(make_onednn_backend());
+#else
+  registry.add(make_unbuilt_backend("onednn", {"gemm", "conv"},
+                                    "not built: this ccbench was configured without oneDNN (install libdnnl-dev "
+                                    "and reconfigure)"));
+#endif
 }
 
 }  // namespace ccb

@@ -193,7 +193,7 @@ void PeakModel::observe(const Result& r) {
 }
 
 void PeakModel::annotate(Result& r) const {
-  if ((r.kernel != "gemm" && r.kernel != "peak") || !r.rate()) return;
+  if ((r.kernel != "gemm" && r.kernel != "conv" && r.kernel != "peak") || !r.rate()) return;
   const auto dtype = parse_dtype(r.dtype);
   const DevicePeak* dev = device(r.device);
   const PrecisionPeak* p = dev && dtype ? dev->find(precision_of(*dtype)) : nullptr;

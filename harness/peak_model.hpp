@@ -48,7 +48,7 @@ class PeakModel {
 
   // Takes the measurements of a passed peak-kernel result (peak/cpu/fp64 ...).
   void observe(const Result& r);
-  // Sets r.efficiency for GEMM and peak results; a passed result whose best rate exceeds
+  // Sets r.efficiency for GEMM, convolution and peak results; a passed result whose best rate exceeds
   // 1.05x the device's ceiling becomes mistrusted.
   void annotate(Result& r) const;
 
