@@ -28,9 +28,10 @@ class KernelInstance {
   virtual HostView output() = 0;
   // What actually ran (library routine, ISA variant), recorded in the Result.
   virtual std::string implementation() const = 0;
-  // Kernel-specific measurements beside the timing (e.g. the clocks the peak kernel derived),
-  // read after the timed runs and recorded in the Result.
-  virtual json details() const { return json::object(); }
+  // Kernel-specific measurements beside the timing (e.g. the clocks the peak kernel derives),
+  // taken after the timed runs, while the machine is in the state they ran in, and recorded in
+  // the Result.
+  virtual json details() { return json::object(); }
 };
 
 class Backend {

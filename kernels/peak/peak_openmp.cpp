@@ -197,7 +197,6 @@ class PeakOpenmp final : public KernelInstance {
     if (p.fmas % (lanes * kChains) != 0)
       throw std::invalid_argument(fmt::format("peak: {} FMAs is not a multiple of {} lanes x {} chains",
                                               p.fmas, lanes, kChains));
-    calibrate();
   }
 
   void run() override {
@@ -219,7 +218,9 @@ class PeakOpenmp final : public KernelInstance {
     return fmt::format("{} FMA chains, {} x {}-bit, {} threads", kIsa, kChains, kBits, threads_);
   }
 
-  json details() const override {
+  json details() override {
+    if (best_s_ <= 0) run();
+    calibrate();
     // Vector FMAs per cycle per core at the sustained clock: the FMA unit count.
     const double vec_fmas_per_s = static_cast<double>(p_.fmas) / lanes_ / threads_ / best_s_;
     const double units = best_s_ > 0 ? vec_fmas_per_s / isa_hz_ : 0;
@@ -238,9 +239,11 @@ class PeakOpenmp final : public KernelInstance {
  private:
   // Scalar clock from the add chain; FMA latency as the ratio of the scalar clock to the
   // dependent-FMA rate (rounded to whole cycles); sustained ISA clock = latency x FMA rate.
+  // Runs right after the timed runs, so the cores are in the state those ran in; the best of
+  // several interleaved trials discards interruptions.
   void calibrate() {
     constexpr std::int64_t kSteps = 1 << 22;
-    constexpr int kTrials = 3;
+    constexpr int kTrials = 5;
     double t_add = 1e300, t_fma = 1e300;
     std::vector<std::uint64_t> adds(threads_);
     std::vector<double> chain(threads_);

@@ -74,7 +74,7 @@ def cmd_smoke(argv):
     if len(doc["results"]) != doc["suite"]["cases"]:
         fail(f'{len(doc["results"])} results for {doc["suite"]["cases"]} cases')
     kernels = {r["kernel"] for r in doc["results"]}
-    if kernels != {"gemm", "stream", "peak"}:
+    if kernels != {"gemm", "stream", "peak", "conv"}:
         fail(f"kernels in smoke results: {kernels}")
     fp64 = doc["ratings"]["per_node"]["fp64"]
     if not (fp64["spec_peak_flops"] > 0 and fp64["sustained_flops"] > 0):
@@ -82,23 +82,32 @@ def cmd_smoke(argv):
     cpu = next(d for d in doc["peaks"] if d["device"] == "cpu")
     if not cpu["basis"]["fma_units_measured"]:
         fail("the peak kernel did not measure the FMA units")
+    results = []
     for r in doc["results"]:
+        # A backend this build or CPU lacks (oneDNN not built, no native BF16) yields skipped or
+        # unsupported with a reason; anything else must pass.
+        unbuilt = doc["system"]["backends"].get(r["backend"], {}).get("available") is False
+        if (r["status"] == "skipped" and unbuilt) or (r["status"] == "unsupported" and r.get("reason")):
+            print(f'note: {r["problem_id"]} on {r["backend"]}: {r["status"]}: {r["reason"]}')
+            continue
         if r["status"] != "passed":
             fail(f'{r["problem_id"]} on {r["backend"]}: {r["status"]} {r.get("reason", "")}')
+        results.append(r)
+    for r in results:
         if not r["validation"]["ok"] or r["validation"]["checked"] <= 0:
             fail(f'{r["problem_id"]}: validation block {r["validation"]}')
         if len(r["samples_s"]) != doc["suite"]["repetitions"]:
             fail(f'{r["problem_id"]}: {len(r["samples_s"])} samples')
         if r["rates"]["headline"]["median"] <= 0:
             fail(f'{r["problem_id"]}: no rate')
-        if r["kernel"] == "gemm" and not r["efficiency"]["vs_measured_peak"] > 0:
+        if r["kernel"] == "gemm" and r["dtype"] in ("fp64", "fp32") and not r["efficiency"]["vs_measured_peak"] > 0:
             fail(f'{r["problem_id"]}: no efficiency against the measured peak: {r["efficiency"]}')
     if "case" not in p.stdout or "passed" not in p.stdout:
         fail("no summary table on stdout:\n" + p.stdout)
     leftovers = [f for f in os.listdir(outdir) if ".tmp." in f]
     if leftovers:
         fail(f"temporary files left: {leftovers}")
-    print(f'ok: {len(doc["results"])} results, all passed, schema-valid')
+    print(f'ok: {len(results)} of {len(doc["results"])} results passed, the rest explained; schema-valid')
 
 
 def cmd_interrupt(argv):

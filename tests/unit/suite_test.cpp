@@ -94,6 +94,19 @@ TEST_F(SuiteParse, BadSizesAreRejected) {
   EXPECT_NE(error_of(R"({"cases": []})").find("cases: expected a non-empty array"), std::string::npos);
 }
 
+TEST_F(SuiteParse, ConvCasesExpandDescriptorsAndRejectBadOnes) {
+  const auto s = parse(R"({"cases": [{"kernel": "conv", "backend": ["openmp", "onednn"], "dtype": "fp32",
+      "desc": ["mb2ic8ih9oc12kh3ph1", "g2mb1ic8ih11oc6kh3"], "layout": ["nchw", "nhwc"]}]})");
+  ASSERT_EQ(s.cases.size(), 8u);
+  EXPECT_EQ(problem_id(s.cases[1].problem), "conv/fp32/mb2ic8ih9oc12kh3ph1_nhwc");
+  const std::string head = R"({"cases": [{"kernel": "conv", "backend": "openmp", "dtype": "fp32", )";
+  EXPECT_NE(error_of(head + R"("desc": "mb2ic8ih9oc12kh3zz1"}]})").find("cases[0].desc: malformed convolution descriptor \"mb2ic8ih9oc12kh3zz1\": unknown key \"zz\""), std::string::npos);
+  EXPECT_NE(error_of(head + R"("desc": "g3mb2ic8ih9oc12kh3"}]})").find("g3 does not divide ic8"), std::string::npos);
+  EXPECT_NE(error_of(head + R"("desc": "mb2ic8ih2oc12kh5"}]})").find("the output would be empty"), std::string::npos);
+  EXPECT_NE(error_of(head + R"("desc": "mb2ic8ih9oc12kh3", "layout": "chwn"}]})").find("cases[0].layout: expected nchw or nhwc"), std::string::npos);
+  EXPECT_NE(error_of(head + R"("m": 5}]})").find("cases[0].m: unknown field"), std::string::npos);
+}
+
 TEST_F(SuiteParse, CaseThatDoesNotFitInMemoryIsRefusedWithTheNeededSize) {
   const auto e = error_of(R"({"cases": [{"kernel": "gemm", "backend": "openblas", "dtype": "fp64", "m": 100000, "n": 100000, "k": 100000}]})");
   EXPECT_NE(e.find("gemm/fp64/m100000n100000k100000 needs 240.00 GB of memory"), std::string::npos) << e;
@@ -119,7 +132,7 @@ TEST_F(SuiteParse, FilterKeepsSelectedCasesAndRejectsUnknownNames) {
 }
 
 TEST_F(SuiteParse, ShippedSuitesParse) {
-  for (const auto& name : {"smoke", "quick", "full"}) {
+  for (const auto& name : {"smoke", "quick", "full", "deepbench-gemm", "deepbench-conv", "resnet50-conv"}) {
     const auto s = load_suite(name, ctx);
     EXPECT_FALSE(s.cases.empty()) << name;
   }
