@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SUITE ?= quick
 
-.PHONY: all deps build run test vs-direct format clean
+.PHONY: all deps build run test vs-direct vs-onednn format clean
 
 all: build
 
@@ -23,6 +23,9 @@ test: build
 
 vs-direct: build
 	./$(BUILD_DIR)/ccbench-vs-direct
+
+vs-onednn: build
+	./$(BUILD_DIR)/ccbench-vs-onednn
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
