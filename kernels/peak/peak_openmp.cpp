@@ -7,7 +7,7 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -127,6 +127,7 @@ struct VF {
 #endif
 
 volatile double g_one = 1.0;
+volatile double g_sink = 0;  // keeps calibration results alive
 
 // Accumulators hold small integers; blocks of at most 2^22 steps keep them exact even in
 // fp32 (2^24), and the per-block reduction is negligible next to 2^22 x kChains FMAs.
@@ -179,13 +180,21 @@ std::uint64_t add_chain(std::int64_t steps, std::uint64_t inc) {
 }
 constexpr int kAddsPerStep = 8;
 
-// Runs body(thread) on all threads at once; returns the wall time of the slowest.
+// Runs body(thread) on all threads at once; returns the smallest CPU time a thread spent in
+// it. CPU time, unlike wall time, does not grow when the scheduler hands the core to another
+// process, so a busy machine cannot make the measured clock look slower than it is.
 template <class Body>
-double timed_parallel(Body body) {
-  const auto t0 = std::chrono::steady_clock::now();
-#pragma omp parallel
-  body(omp_get_thread_num());
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+double cpu_timed_parallel(Body body) {
+  double best = 1e300;
+#pragma omp parallel reduction(min : best)
+  {
+    timespec t0{}, t1{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    body(omp_get_thread_num());
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    best = std::min(best, static_cast<double>(t1.tv_sec - t0.tv_sec) + 1e-9 * static_cast<double>(t1.tv_nsec - t0.tv_nsec));
+  }
+  return best;
 }
 
 template <class Vt>
@@ -201,11 +210,12 @@ class PeakOpenmp final : public KernelInstance {
 
   void run() override {
     const std::int64_t steps = p_.fmas / (lanes_ * kChains);
-    const double t = timed_parallel([&](int t) {
+#pragma omp parallel
+    {
+      const int t = omp_get_thread_num();
       const std::int64_t begin = steps * t / threads_, end = steps * (t + 1) / threads_;
       sums_[t] = fma_chains<Vt, kChains>(end - begin);
-    });
-    best_s_ = best_s_ > 0 ? std::min(best_s_, t) : t;
+    }
   }
 
   HostView output() override {
@@ -219,11 +229,9 @@ class PeakOpenmp final : public KernelInstance {
   }
 
   json details() override {
-    if (best_s_ <= 0) run();
     calibrate();
     // Vector FMAs per cycle per core at the sustained clock: the FMA unit count.
-    const double vec_fmas_per_s = static_cast<double>(p_.fmas) / lanes_ / threads_ / best_s_;
-    const double units = best_s_ > 0 ? vec_fmas_per_s / isa_hz_ : 0;
+    const double units = fma_per_cpu_s_ / isa_hz_;
     return json{{"isa", kIsa},
                 {"vector_bits", kBits},
                 {"chains", kChains},
@@ -238,18 +246,21 @@ class PeakOpenmp final : public KernelInstance {
 
  private:
   // Scalar clock from the add chain; FMA latency as the ratio of the scalar clock to the
-  // dependent-FMA rate (rounded to whole cycles); sustained ISA clock = latency x FMA rate.
+  // dependent-FMA rate (rounded to whole cycles); sustained ISA clock = latency x FMA rate;
+  // FMA units = independent vector FMAs per cycle at that clock. All timed in thread CPU time.
   // Runs right after the timed runs, so the cores are in the state those ran in; the best of
   // several interleaved trials discards interruptions.
   void calibrate() {
     constexpr std::int64_t kSteps = 1 << 22;
     constexpr int kTrials = 5;
-    double t_add = 1e300, t_fma = 1e300;
+    double t_add = 1e300, t_fma = 1e300, t_tp = 1e300;
+    constexpr std::int64_t kTpSteps = kSteps / 8;
     std::vector<std::uint64_t> adds(threads_);
     std::vector<double> chain(threads_);
     for (int trial = 0; trial < kTrials; ++trial) {
-      t_add = std::min(t_add, timed_parallel([&](int t) { adds[t] = add_chain(kSteps, 1); }));
-      t_fma = std::min(t_fma, timed_parallel([&](int t) { chain[t] = fma_chains<Vt, 1>(kSteps * 2); }));
+      t_add = std::min(t_add, cpu_timed_parallel([&](int t) { adds[t] = add_chain(kSteps, 1); }));
+      t_fma = std::min(t_fma, cpu_timed_parallel([&](int t) { chain[t] = fma_chains<Vt, 1>(kSteps * 2); }));
+      t_tp = std::min(t_tp, cpu_timed_parallel([&](int) { g_sink = fma_chains<Vt, kChains>(kTpSteps); }));
     }
     for (int t = 0; t < threads_; ++t)
       if (adds[t] != static_cast<std::uint64_t>(kSteps) * kAddsPerStep ||
@@ -260,14 +271,15 @@ class PeakOpenmp final : public KernelInstance {
     latency_raw_ = scalar_hz_ / fma_rate;
     latency_ = std::max(1L, std::lround(latency_raw_));
     isa_hz_ = static_cast<double>(latency_) * fma_rate;
+    fma_per_cpu_s_ = static_cast<double>(kTpSteps * kChains) / t_tp;
   }
 
   PeakProblem p_;
   int threads_;
   std::int64_t lanes_ = 1;
   std::vector<double> sums_;
-  double best_s_ = 0;
   double scalar_hz_ = 0, latency_raw_ = 0, isa_hz_ = 0;
+  double fma_per_cpu_s_ = 0;  // independent vector FMAs per second of CPU time, per thread
   long latency_ = 0;
 };
 
