@@ -39,4 +39,11 @@ struct RateArgs {
 };
 int rate(const RateArgs& a);
 
+struct CompareArgs {
+  std::vector<std::string> files;
+  std::string baseline, threshold = "5%", format = "table", fail_on = "regression", out;
+  double alpha = 0.05;
+};
+int compare(const CompareArgs& a);
+
 }  // namespace ccb::cli

@@ -64,6 +64,18 @@ int main(int argc, char** argv) {
                        "converted figures are labelled with it");
   rate_cmd->add_flag("--json", rt.json, "Print JSON instead of the table");
 
+  CompareArgs ca;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Compare two runs (or a run against a baseline) for CI: exit 1 on a real regression, 0 otherwise");
+  compare_cmd->add_option("files", ca.files, "BASE.json NEW.json (ccbench results or Google Benchmark JSON)")->required();
+  compare_cmd->add_option("--baseline", ca.baseline, "Judge NEW.json against a baseline file (configs/baselines/)");
+  compare_cmd->add_option("--threshold", ca.threshold, "Smallest change that counts, e.g. 5% or 0.05")->capture_default_str();
+  compare_cmd->add_option("--alpha", ca.alpha, "Significance level of the Mann-Whitney U test")
+      ->check(CLI::Range(1e-6, 0.5))->capture_default_str();
+  compare_cmd->add_option("--format", ca.format, "table, markdown, json or junit")->capture_default_str();
+  compare_cmd->add_option("--fail-on", ca.fail_on, "regression, any-change or never")->capture_default_str();
+  compare_cmd->add_option("--out", ca.out, "Write the report to this file instead of stdout");
+
   const std::vector<std::string> args(argv, argv + argc);
   try {
     app.parse(argc, argv);
@@ -84,6 +96,7 @@ int main(int argc, char** argv) {
     if (*sysinfo_cmd) return sysinfo();
     if (*peak_cmd) return peak(pa);
     if (*rate_cmd) return rate(rt);
+    if (*compare_cmd) return compare(ca);
   } catch (const ccb::UsageError& e) {
     fmt::print(stderr, "ccbench: error: {}\n", e.what());
     return 2;

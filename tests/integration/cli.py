@@ -145,5 +145,31 @@ def cmd_interrupt(argv):
     print(f"ok: {len(passed)} measured cases kept, {len(not_run)} recorded as not run")
 
 
+def cmd_compare_golden(argv):
+    exe, datadir = argv
+    with open(os.path.join(datadir, "expected.json")) as f:
+        expected = json.load(f)
+    for name, want in expected.items():
+        base, new = (os.path.join(datadir, f"{name}.{side}.json") for side in ("base", "new"))
+        p = subprocess.run([exe, "compare", base, new, "--format", "json"], capture_output=True, text=True, timeout=60)
+        if p.returncode != want["exit_code"]:
+            fail(f"{name}: exit code {p.returncode}, expected {want['exit_code']}\n{p.stdout}{p.stderr}")
+        report = json.loads(p.stdout)
+        got = {c["case"]: c["verdict"] for c in report["cases"]}
+        if got != want["verdicts"]:
+            fail(f"{name}: verdicts {got}, expected {want['verdicts']}")
+        for d in want.get("differences", []):
+            if not any(x.startswith(d + ":") for x in report["system_differences"]):
+                fail(f"{name}: difference {d} not reported: {report['system_differences']}")
+        md = subprocess.run([exe, "compare", base, new, "--format", "markdown"], capture_output=True, text=True, timeout=60)
+        if md.returncode != want["exit_code"] or "| case | verdict |" not in md.stdout:
+            fail(f"{name}: markdown report:\n{md.stdout}{md.stderr}")
+        junit = subprocess.run([exe, "compare", base, new, "--format", "junit"], capture_output=True, text=True, timeout=60)
+        if junit.stdout.count("<failure") != report["failures"]:
+            fail(f"{name}: junit failures do not match:\n{junit.stdout}")
+        print(f"ok: {name}: exit {p.returncode}, verdicts {got}")
+
+
 if __name__ == "__main__":
-    {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt}[sys.argv[1]](sys.argv[2:])
+    {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt,
+     "compare-golden": cmd_compare_golden}[sys.argv[1]](sys.argv[2:])

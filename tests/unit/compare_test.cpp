@@ -1,0 +1,65 @@
+#include <gtest/gtest.h>
+
+#include "reports/compare.hpp"
+
+namespace ccb {
+namespace {
+
+TEST(MannWhitney, MatchesKnownValues) {
+  // Exact distribution (no ties, small samples): complete separation of 5 and 5 gives 2/252.
+  EXPECT_NEAR(mann_whitney_p({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10}), 2.0 / 252.0, 1e-12);
+  EXPECT_NEAR(mann_whitney_p({1, 3, 5, 7, 9}, {2, 4, 6, 8, 10}), 0.6904761904761905, 1e-12);
+  EXPECT_NEAR(mann_whitney_p({10.5, 11.2, 9.8, 10.1, 10.9, 11.4}, {9.1, 9.5, 8.7, 9.9, 9.3, 8.9}), 0.004329004329004329, 1e-12);
+  // Symmetric in its arguments.
+  EXPECT_DOUBLE_EQ(mann_whitney_p({1, 3, 5, 7, 9}, {2, 4, 6, 8, 10}), mann_whitney_p({2, 4, 6, 8, 10}, {1, 3, 5, 7, 9}));
+  // Normal approximation with tie correction (1..30 against 11..40: U = 200).
+  std::vector<double> x, y;
+  for (int i = 1; i <= 30; ++i) x.push_back(i);
+  for (int i = 11; i <= 40; ++i) y.push_back(i);
+  EXPECT_NEAR(mann_whitney_p(x, y), 0.00022448380595775665, 1e-12);
+  // All equal: no evidence of any difference.
+  EXPECT_DOUBLE_EQ(mann_whitney_p({2, 2, 2, 2}, {2, 2, 2, 2}), 1.0);
+}
+
+TEST(Judge, NeedsBothSignificanceAndTheThresholdEffect) {
+  const CompareOptions o{0.05, 0.05};
+  const std::vector<double> base{100, 101, 99, 100, 102, 98};
+  std::vector<double> slower, slightly;
+  for (double v : base) slower.push_back(v * 0.8);
+  for (double v : base) slightly.push_back(v * 0.98);
+  EXPECT_EQ(judge("k", base, slower, o).verdict, Verdict::regressed);
+  EXPECT_EQ(judge("k", slower, base, o).verdict, Verdict::improved);
+  EXPECT_EQ(judge("k", base, slightly, o).verdict, Verdict::unchanged);  // significant but below threshold
+  const auto few = judge("k", {100, 101}, {80, 81}, o);
+  EXPECT_EQ(few.verdict, Verdict::noisy);
+  EXPECT_NE(few.reason.find("at least 4 per side"), std::string::npos);
+  const auto noisy = judge("k", {100, 140, 70, 120, 90}, {90, 130, 60, 110, 85}, o);
+  EXPECT_EQ(noisy.verdict, Verdict::noisy);
+  EXPECT_NE(noisy.reason.find("not significant"), std::string::npos);
+}
+
+TEST(FailOn, StatusChangesMissingAndRegressionsFail) {
+  PairResult p;
+  p.verdict = Verdict::regressed;
+  EXPECT_TRUE(fails(p, FailOn::regression));
+  EXPECT_FALSE(fails(p, FailOn::never));
+  p.verdict = Verdict::improved;
+  EXPECT_FALSE(fails(p, FailOn::regression));
+  EXPECT_TRUE(fails(p, FailOn::any_change));
+  p.verdict = Verdict::status_changed;
+  p.base_status = "passed";
+  p.new_status = "failed";
+  EXPECT_TRUE(fails(p, FailOn::regression));
+  p.base_status = "failed";
+  p.new_status = "passed";
+  EXPECT_FALSE(fails(p, FailOn::regression));
+  p.verdict = Verdict::missing;
+  EXPECT_TRUE(fails(p, FailOn::regression));
+  p.verdict = Verdict::added;
+  EXPECT_FALSE(fails(p, FailOn::regression));
+  p.verdict = Verdict::noisy;
+  EXPECT_FALSE(fails(p, FailOn::any_change));
+}
+
+}  // namespace
+}  // namespace ccb
