@@ -6,6 +6,7 @@ find_package(benchmark 1.7 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
 find_package(fmt 9 REQUIRED)
+find_package(SQLite3 REQUIRED)
 
 # OpenBLAS: pkg-config gives the include directory of the selected threading variant, whose
 # cblas.h declares the openblas_* extensions (thread count, config string).

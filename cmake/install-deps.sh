@@ -13,6 +13,7 @@ packages=(
   libfmt-dev
   libhwloc-dev
   libdnnl-dev
+  libsqlite3-dev
   python3 python3-jsonschema
 )
 

@@ -116,7 +116,14 @@ RunRates from_ccbench(const ijson& doc, const std::string& source) {
     w["schema_version"].fail(fmt::format("unsupported result schema version {} (this ccbench reads {})",
                                          doc["schema_version"].dump(), kResultSchemaVersion));
   if (!doc.contains("results") || !doc["results"].is_array()) w["results"].fail("missing or not an array");
-  RunRates run{source, "ccbench", ojson::parse(doc.value("system", ijson::object()).dump()), {}};
+  RunRates run{source, "ccbench", ojson::parse(doc.value("system", ijson::object()).dump()), {}, {}};
+  const ijson tool = doc.value("tool", ijson::object()), suite = doc.value("suite", ijson::object());
+  run.meta = ojson{{"hostname", doc.value("system", ijson::object()).value("hostname", "unknown")},
+                   {"started_at", doc.value("started_at", "")},
+                   {"suite", suite.value("name", "")},
+                   {"status", doc.value("status", "")},
+                   {"tool_version", tool.value("version", "")},
+                   {"git_sha", tool.value("git_sha", "")}};
   for (std::size_t i = 0; i < doc["results"].size(); ++i) {
     const auto& r = doc["results"][i];
     const Where wr = w["results"][i];
@@ -144,7 +151,10 @@ RunRates from_ccbench(const ijson& doc, const std::string& source) {
 // when reported, else runs per second from real_time.
 RunRates from_gbench(const ijson& doc, const std::string& source) {
   const Where w{source, ""};
-  RunRates run{source, "google-benchmark", ojson::parse(doc.value("context", ijson::object()).dump()), {}};
+  RunRates run{source, "google-benchmark", ojson::parse(doc.value("context", ijson::object()).dump()), {}, {}};
+  const ijson ctx = doc["context"];
+  run.meta = ojson{{"hostname", ctx.value("host_name", "unknown")}, {"started_at", ctx.value("date", "")},
+                   {"suite", ctx.value("executable", "")}, {"status", "complete"}, {"tool_version", ""}, {"git_sha", ""}};
   std::map<std::string, std::size_t> index;
   static const std::map<std::string, double> kUnit{{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1.0}};
   for (std::size_t i = 0; i < doc["benchmarks"].size(); ++i) {
@@ -193,7 +203,7 @@ RunRates load_run(const std::filesystem::path& path) {
 }
 
 PairResult judge(const std::string& key, const std::vector<double>& base, const std::vector<double>& next,
-                 const CompareOptions& o) {
+                 const CompareOptions& o, std::optional<double> base_median) {
   PairResult p;
   p.key = key;
   p.n_base = base.size();
@@ -203,7 +213,7 @@ PairResult judge(const std::string& key, const std::vector<double>& base, const 
     p.reason = "no samples to compare";
     return p;
   }
-  p.base_median = median_of(base);
+  p.base_median = base_median ? *base_median : median_of(base);
   p.new_median = median_of(next);
   p.change = (*p.new_median - *p.base_median) / std::abs(*p.base_median);
   p.p_value = mann_whitney_p(base, next);

@@ -30,6 +30,8 @@ struct CaseRates {
 struct RunRates {
   std::string source, format;  // format: "ccbench" or "google-benchmark"
   ojson system;                // ccbench: the system section; gbench: the context
+  // Identity of the run: hostname, started_at, suite, status, tool_version, git_sha (as known).
+  ojson meta;
   std::vector<CaseRates> cases;
 };
 
@@ -65,8 +67,10 @@ struct Comparison {
 };
 
 // Verdicts for a pair of medians and samples (shared by compare, baselines and history trend).
+// `base_median` replaces the median of `base` as reference when given (history trend compares
+// with the rolling median of earlier runs while testing against their pooled samples).
 PairResult judge(const std::string& key, const std::vector<double>& base, const std::vector<double>& next,
-                 const CompareOptions& o);
+                 const CompareOptions& o, std::optional<double> base_median = std::nullopt);
 
 Comparison compare_runs(const RunRates& base, const RunRates& next, const CompareOptions& o);
 

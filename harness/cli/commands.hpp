@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "reports/compare.hpp"
+
 namespace ccb::cli {
 
 struct RunArgs {
@@ -16,6 +18,8 @@ struct RunArgs {
   double min_time = -1;
   int threads = 0;
   bool quiet = false;
+  std::string history;      // add the run to this history database when it finishes
+  std::string gbench_json;  // also write Google Benchmark's JSON format here
 };
 int run(const RunArgs& a, const std::vector<std::string>& argv);
 
@@ -45,5 +49,26 @@ struct CompareArgs {
   double alpha = 0.05;
 };
 int compare(const CompareArgs& a);
+
+struct HistoryArgs {
+  std::string db;
+  std::vector<std::string> files;  // add
+  std::string case_key;            // show
+  std::string system, kernel, since, until;
+  std::size_t window = 5;
+  std::string threshold = "5%", format = "table", fail_on = "regression";
+  double alpha = 0.05;
+};
+int history_add(const HistoryArgs& a);
+int history_list(const HistoryArgs& a);
+int history_show(const HistoryArgs& a);
+int history_trend(const HistoryArgs& a);
+
+// Shared by compare and history trend.
+double parse_threshold(const std::string& s);
+FailOn parse_fail_on(const std::string& s);
+void check_format(const std::string& format);
+// Prints (or writes to `out`) the comparison in `format`; returns the exit code under `mode`.
+int report(const Comparison& c, const std::string& format, FailOn mode, const CompareOptions& o, const std::string& out);
 
 }  // namespace ccb::cli

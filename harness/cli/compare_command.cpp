@@ -8,7 +8,6 @@
 #include "reports/compare.hpp"
 
 namespace ccb::cli {
-namespace {
 
 // "5%" or a fraction such as 0.05; strictly between 0 and 1.
 double parse_threshold(const std::string& s) {
@@ -29,35 +28,41 @@ FailOn parse_fail_on(const std::string& s) {
   throw UsageError(fmt::format("--fail-on: expected regression, any-change or never, got \"{}\"", s));
 }
 
-}  // namespace
+int report(const Comparison& c, const std::string& format, FailOn mode, const CompareOptions& o, const std::string& out) {
+  if (!c.differences.empty() && format != "json") {
+    fmt::print(stderr, "ccbench: warning: the two runs come from different systems:\n");
+    for (const auto& d : c.differences) fmt::print(stderr, "  {}\n", d);
+  }
+  const std::string text = format == "markdown" ? render_markdown(c, mode)
+                           : format == "json"   ? render_json(c, mode, o).dump(2) + "\n"
+                           : format == "junit"  ? render_junit(c, mode)
+                                                : render_table(c, mode);
+  if (out.empty())
+    fmt::print("{}", text);
+  else
+    write_file_atomic(out, text);
+  for (const auto& p : c.pairs)
+    if (fails(p, mode)) return 1;
+  return 0;
+}
+
+void check_format(const std::string& format) {
+  if (format != "table" && format != "markdown" && format != "json" && format != "junit")
+    throw UsageError(fmt::format("--format: expected table, markdown, json or junit, got \"{}\"", format));
+}
 
 int compare(const CompareArgs& a) {
   const CompareOptions o{parse_threshold(a.threshold), a.alpha};
   const FailOn mode = parse_fail_on(a.fail_on);
-  if (a.format != "table" && a.format != "markdown" && a.format != "json" && a.format != "junit")
-    throw UsageError(fmt::format("--format: expected table, markdown, json or junit, got \"{}\"", a.format));
+  check_format(a.format);
   if (!a.baseline.empty() && a.files.size() != 1)
     throw UsageError("compare --baseline FILE takes exactly one result file: ccbench compare --baseline BASELINE.json NEW.json");
   if (a.baseline.empty() && a.files.size() != 2)
     throw UsageError("compare takes two result files: ccbench compare BASE.json NEW.json (or --baseline FILE NEW.json)");
 
-  Comparison c = a.baseline.empty() ? compare_runs(load_run(a.files[0]), load_run(a.files[1]), o)
-                                    : compare_baseline(a.baseline, load_run(a.files[0]));
-  if (!c.differences.empty() && a.format != "json") {
-    fmt::print(stderr, "ccbench: warning: the two runs come from different systems:\n");
-    for (const auto& d : c.differences) fmt::print(stderr, "  {}\n", d);
-  }
-  std::string text = a.format == "markdown" ? render_markdown(c, mode)
-                     : a.format == "json"   ? render_json(c, mode, o).dump(2) + "\n"
-                     : a.format == "junit"  ? render_junit(c, mode)
-                                            : render_table(c, mode);
-  if (a.out.empty())
-    fmt::print("{}", text);
-  else
-    write_file_atomic(a.out, text);
-  for (const auto& p : c.pairs)
-    if (fails(p, mode)) return 1;
-  return 0;
+  const Comparison c = a.baseline.empty() ? compare_runs(load_run(a.files[0]), load_run(a.files[1]), o)
+                                          : compare_baseline(a.baseline, load_run(a.files[0]));
+  return report(c, a.format, mode, o, a.out);
 }
 
 }  // namespace ccb::cli

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--threads", ra.threads, "Worker threads for every backend (default: library default)")
       ->check(CLI::Range(1, 1 << 16));
   run_cmd->add_flag("--quiet", ra.quiet, "No progress and no table; only the path of the result file");
+  run_cmd->add_option("--history", ra.history, "Add the finished run to this history database (e.g. results/history.db)");
+  run_cmd->add_option("--gbench-json", ra.gbench_json, "Also write the timings in Google Benchmark's JSON format");
 
   auto* list_cmd = app.add_subcommand("list", "List every kernel x backend x dtype of this build and whether it can run here");
   auto* sysinfo_cmd = app.add_subcommand("sysinfo", "Print the system section of the result JSON");
@@ -76,6 +78,28 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--fail-on", ca.fail_on, "regression, any-change or never")->capture_default_str();
   compare_cmd->add_option("--out", ca.out, "Write the report to this file instead of stdout");
 
+  HistoryArgs ha;
+  auto* history_cmd = app.add_subcommand("history", "The history of runs in a SQLite file: add, list, show, trend");
+  history_cmd->require_subcommand(1);
+  history_cmd->add_option("--db", ha.db, "History database (default: $CCBENCH_HISTORY_DB, else results/history.db)");
+  auto* h_add = history_cmd->add_subcommand("add", "Store result files (the same run twice is stored once)");
+  h_add->add_option("files", ha.files, "Result JSON files (ccbench or Google Benchmark)")->required();
+  auto* h_list = history_cmd->add_subcommand("list", "List stored runs");
+  auto* h_show = history_cmd->add_subcommand("show", "One case over time");
+  h_show->add_option("case", ha.case_key, "Case, e.g. gemm/openblas/fp64/m4096n4096k4096")->required();
+  auto* h_trend = history_cmd->add_subcommand("trend", "Each case's latest run against the rolling median of the runs before");
+  h_trend->add_option("--window", ha.window, "Earlier runs in the rolling median")->check(CLI::Range(1, 1000))->capture_default_str();
+  h_trend->add_option("--threshold", ha.threshold, "Smallest change that counts, e.g. 5% or 0.05")->capture_default_str();
+  h_trend->add_option("--alpha", ha.alpha, "Significance level of the Mann-Whitney U test")->check(CLI::Range(1e-6, 0.5))->capture_default_str();
+  h_trend->add_option("--format", ha.format, "table, markdown, json or junit")->capture_default_str();
+  h_trend->add_option("--fail-on", ha.fail_on, "regression, any-change or never")->capture_default_str();
+  for (auto* sub : {h_list, h_show, h_trend}) {
+    sub->add_option("--system", ha.system, "Only runs of this host, CPU model (substring) or system key");
+    sub->add_option("--kernel", ha.kernel, "Only this kernel family or case prefix (gemm, gemm/onednn)");
+    sub->add_option("--since", ha.since, "Only runs started on or after this date (2026-11-01)");
+    sub->add_option("--until", ha.until, "Only runs started on or before this date");
+  }
+
   const std::vector<std::string> args(argv, argv + argc);
   try {
     app.parse(argc, argv);
@@ -97,6 +121,10 @@ int main(int argc, char** argv) {
     if (*peak_cmd) return peak(pa);
     if (*rate_cmd) return rate(rt);
     if (*compare_cmd) return compare(ca);
+    if (*h_add) return history_add(ha);
+    if (*h_list) return history_list(ha);
+    if (*h_show) return history_show(ha);
+    if (*h_trend) return history_trend(ha);
   } catch (const ccb::UsageError& e) {
     fmt::print(stderr, "ccbench: error: {}\n", e.what());
     return 2;

@@ -10,6 +10,8 @@
 #include "harness/runner.hpp"
 #include "harness/suite.hpp"
 #include "harness/sysinfo.hpp"
+#include "reports/gbench_json.hpp"
+#include "reports/history.hpp"
 #include "reports/table.hpp"
 
 namespace ccb::cli {
@@ -47,6 +49,8 @@ int run(const RunArgs& a, const std::vector<std::string>& argv) {
     std::filesystem::create_directories(out.parent_path(), ec);
   }
   check_writable(out);
+  if (!a.gbench_json.empty()) check_writable(a.gbench_json);
+  if (!a.history.empty()) HistoryStore(a.history, true);  // a bad database is refused before measuring
 
   const RunOptions options{a.repetitions > 0 ? a.repetitions : suite.repetitions,
                            a.min_time >= 0 ? a.min_time : suite.min_time, a.threads};
@@ -87,6 +91,14 @@ int run(const RunArgs& a, const std::vector<std::string>& argv) {
 
   if (!a.quiet) fmt::print("{}", summary_table(doc.results(), use_color(stdout)));
   fmt::print(stderr, "results: {}{}\n", out.string(), g_interrupted ? " (interrupted)" : "");
+  if (!a.gbench_json.empty()) {
+    write_file_atomic(a.gbench_json, gbench_json(doc.to_json()).dump(2) + "\n");
+    fmt::print(stderr, "Google Benchmark JSON: {}\n", a.gbench_json);
+  }
+  if (!a.history.empty()) {
+    HistoryStore store(a.history, true);
+    fmt::print(stderr, "history {}: {}\n", a.history, store.add(load_run(out)) ? "run added" : "run already stored");
+  }
   if (g_interrupted) return 130;
   for (const auto& r : doc.results())
     if (is_bad(r.status)) return 1;

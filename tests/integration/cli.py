@@ -170,6 +170,44 @@ def cmd_compare_golden(argv):
         print(f"ok: {name}: exit {p.returncode}, verdicts {got}")
 
 
+def cmd_history_concurrency(argv):
+    """Two processes add runs to one database at once; every run must be stored, once."""
+    import sqlite3
+    exe, template, workdir = argv
+    os.makedirs(workdir, exist_ok=True)
+    db = os.path.join(workdir, "history.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    with open(template) as f:
+        doc = json.load(f)
+    files = []
+    for i in range(24):
+        doc["started_at"] = f"2026-11-{1 + i // 2:02d}T{i % 2:02d}:00:00Z"
+        doc.setdefault("system", {})["hostname"] = "node01"
+        path = os.path.join(workdir, f"run{i}.json")
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        files.append(path)
+    procs = [subprocess.Popen([exe, "history", "--db", db, "add"] + files[k::2], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for k in range(2)]
+    # and both again, to prove idempotence under concurrency
+    procs += [subprocess.Popen([exe, "history", "--db", db, "add"] + files[k::3], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for k in range(3)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        if p.returncode != 0:
+            fail(f"writer exit {p.returncode}: {err}")
+    con = sqlite3.connect(db)
+    if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        fail("integrity_check failed")
+    runs = con.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    results = con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    if runs != len(files) or results != 2 * len(files):
+        fail(f"{runs} runs and {results} results stored, expected {len(files)} and {2 * len(files)}")
+    print(f"ok: {runs} runs from 5 concurrent writers, each stored once, integrity ok")
+
+
 if __name__ == "__main__":
     {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt,
-     "compare-golden": cmd_compare_golden}[sys.argv[1]](sys.argv[2:])
+     "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency}[sys.argv[1]](sys.argv[2:])
