@@ -121,7 +121,8 @@ void PeakModel::rebuild() {
   const CpuIsaClass* cls = tables_.isa_class(isa, units);
   const bool unmatched = !cls && widest;  // a measured count no table row has
   if (unmatched) cls = widest;
-  const double highest = std::max({nominal, max_mhz, sustained_mhz_.value_or(0), scalar_mhz_.value_or(0)});
+  const double probed = number_or(cpu, "scalar_clock_mhz", 0);
+  const double highest = std::max({nominal, max_mhz, probed, sustained_mhz_.value_or(0), scalar_mhz_.value_or(0)});
 
   DevicePeak d;
   d.device = "cpu";
@@ -177,6 +178,14 @@ void PeakModel::rebuild() {
     const auto mhz = acc.contains("clock_mhz") && acc["clock_mhz"].is_number() ? std::optional<double>(acc["clock_mhz"].get<double>()) : std::nullopt;
     if (auto g = gpu_device_peak(tables_, acc.value("device", "gpu"), acc.value("name", ""), sms, mhz))
       devices_.push_back(*g);
+  }
+}
+
+void PeakModel::take(Result& r) {
+  annotate(r);  // first: a peak result above the ceiling must not feed the model
+  if (r.kernel == "peak" && r.status == Status::passed) {
+    observe(r);
+    annotate(r);
   }
 }
 

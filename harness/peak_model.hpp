@@ -46,6 +46,9 @@ class PeakModel {
   // `system` is the system section of a result document (probe_system()).
   PeakModel(HardwareTables tables, json system);
 
+  // Annotates `r` (below), and when it is a peak-kernel result still passed after that, takes
+  // its measurements and annotates it again against them. What every new result goes through.
+  void take(Result& r);
   // Takes the measurements of a passed peak-kernel result (peak/cpu/fp64 ...).
   void observe(const Result& r);
   // Sets r.efficiency for GEMM, convolution and peak results; a passed result whose best rate exceeds

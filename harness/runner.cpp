@@ -142,7 +142,7 @@ Result Runner::run(const Case& c) {
     benchmark::ClearRegisteredBenchmarks();
     r.status = Status::error;
     r.reason = fmt::format("out of memory allocating {:.2f} GB of buffers",
-                           static_cast<double>(footprint_bytes(c.problem)) * 1e-9);
+                           footprint_bytes(c.problem) * 1e-9);
   } catch (const std::exception& e) {
     benchmark::ClearRegisteredBenchmarks();
     r.status = Status::error;

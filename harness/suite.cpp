@@ -244,7 +244,7 @@ Suite suite_from_json(const ijson& root, const std::string& source, const SuiteC
 
   // Refuse before allocating anything: each case runs alone, so each must fit on its own.
   for (const auto& c : s.cases) {
-    const double need = static_cast<double>(footprint_bytes(c.problem));
+    const double need = footprint_bytes(c.problem);
     if (ctx.memory_bytes > 0 && need > 0.9 * static_cast<double>(ctx.memory_bytes))
       throw UsageError(fmt::format("{}: case {} needs {} of memory for its buffers, {} available",
                                    source, problem_id(c.problem), gb(need),

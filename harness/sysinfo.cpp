@@ -1,5 +1,7 @@
 #include "harness/sysinfo.hpp"
 
+#include "kernels/peak/peak_openmp.hpp"
+
 #include <hwloc.h>
 #include <omp.h>
 #include <sys/utsname.h>
@@ -179,6 +181,7 @@ json probe_system(const Registry& registry) {
                {"nominal_mhz", nominal_mhz > 0 ? json(nominal_mhz) : json(nullptr)},
                {"nominal_mhz_source", nominal_source},
                {"max_mhz", max_mhz > 0 ? json(max_mhz) : json(nullptr)},
+               {"scalar_clock_mhz", measure_scalar_clock_mhz()},
                {"hypervisor", hypervisor},
                {"isa", isa_flags()},
                {"caches", caches(t)}}},

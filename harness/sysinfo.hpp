@@ -7,7 +7,8 @@
 namespace ccb {
 
 // Hostname, OS/kernel, CPU model, topology (hwloc), ISA flags, caches, memory, thread
-// settings, compiler and library versions, and each registered backend's device_info().
+// settings, compiler and library versions, each registered backend's device_info(), and the
+// scalar clock measured now (a VM's nominal clock can be far below what the cores run at).
 json probe_system(const Registry& registry);
 
 // Sum of the last-level caches of all packages, in bytes (0 when hwloc finds none).

@@ -68,8 +68,7 @@ int peak(const PeakArgs& a) {
     for (std::size_t i = 0; i < cases.size(); ++i) {
       progress.start(i, cases[i].backend + " " + problem_id(cases[i].problem));
       Result r = runner.run(cases[i]);
-      model.observe(r);
-      model.annotate(r);
+      model.take(r);
       progress.done(i, r);
       results.push_back(r.to_json());
     }

@@ -78,8 +78,7 @@ int run(const RunArgs& a, const std::vector<std::string>& argv) {
     } else {
       progress.start(i, c.backend + " " + problem_id(c.problem));
       r = runner.run(c);
-      peaks.observe(r);
-      peaks.annotate(r);
+      peaks.take(r);
     }
     progress.done(i, r);
     doc.add(std::move(r));

@@ -28,10 +28,10 @@ std::string GemmProblem::id() const {
   return s;
 }
 
-std::uint64_t GemmProblem::footprint_bytes() const {
-  const auto um = static_cast<std::uint64_t>(m), un = static_cast<std::uint64_t>(n),
-             uk = static_cast<std::uint64_t>(k);
-  return (um * uk + uk * un + um * un) * size_of(dtype);
+double GemmProblem::footprint_bytes() const {
+  const double md = static_cast<double>(m), nd = static_cast<double>(n), kd = static_cast<double>(k);
+  return (md * kd + kd * nd) * static_cast<double>(size_of(input_elem(dtype))) +
+         md * nd * static_cast<double>(size_of(output_elem(dtype)));
 }
 
 json GemmProblem::to_json() const {
@@ -97,9 +97,8 @@ std::string StreamProblem::id() const {
   return fmt::format("stream/{}/{}/n{}", to_string(dtype), to_string(op), elements);
 }
 
-std::uint64_t StreamProblem::footprint_bytes() const {
-  return static_cast<std::uint64_t>(kArrays) * static_cast<std::uint64_t>(elements) *
-         size_of(dtype);
+double StreamProblem::footprint_bytes() const {
+  return kArrays * static_cast<double>(elements) * static_cast<double>(size_of(dtype));
 }
 
 json StreamProblem::to_json() const {
@@ -136,8 +135,10 @@ std::string ConvProblem::check() const {
   for (auto [v, name] : {std::pair{pad_h, "ph"}, {pad_w, "pw"}, {dil_h, "dh"}, {dil_w, "dw"}})
     if (v < 0) return fmt::format("{} must not be negative, got {}", name, v);
   constexpr std::int64_t kMax = 1 << 24;
-  for (auto v : {n, c, h, w, k, r, s, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups})
-    if (v > kMax) return fmt::format("{} exceeds the largest supported dimension {}", v, kMax);
+  for (auto [v, name] : {std::pair{n, "mb"}, {c, "ic"}, {h, "ih"}, {w, "iw"}, {k, "oc"}, {r, "kh"}, {s, "kw"},
+                         {stride_h, "sh"}, {stride_w, "sw"}, {pad_h, "ph"}, {pad_w, "pw"}, {dil_h, "dh"},
+                         {dil_w, "dw"}, {groups, "g"}})
+    if (v > kMax) return fmt::format("{}{} exceeds the largest supported dimension {}", name, v, kMax);
   if (c % groups != 0) return fmt::format("g{} does not divide ic{}", groups, c);
   if (k % groups != 0) return fmt::format("g{} does not divide oc{}", groups, k);
   const auto eh = h + 2 * pad_h - ((r - 1) * (dil_h + 1) + 1), ew = w + 2 * pad_w - ((s - 1) * (dil_w + 1) + 1);
@@ -179,10 +180,7 @@ std::string ConvProblem::id() const {
   return fmt::format("conv/{}/{}{}", to_string(dtype), descriptor(), layout == Layout::nhwc ? "_nhwc" : "");
 }
 
-std::uint64_t ConvProblem::footprint_bytes() const {
-  const auto m = work();
-  return static_cast<std::uint64_t>(m.bytes);
-}
+double ConvProblem::footprint_bytes() const { return work().bytes; }
 
 json ConvProblem::to_json() const {
   return json{{"descriptor", descriptor()}, {"mb", n}, {"ic", c}, {"ih", h}, {"iw", w}, {"oc", k},
@@ -252,7 +250,7 @@ std::string problem_id(const Problem& p) {
 DType dtype_of(const Problem& p) {
   return std::visit([](const auto& x) { return x.dtype; }, p);
 }
-std::uint64_t footprint_bytes(const Problem& p) {
+double footprint_bytes(const Problem& p) {
   return std::visit([](const auto& x) { return x.footprint_bytes(); }, p);
 }
 json problem_json(const Problem& p) {

@@ -32,7 +32,7 @@ struct GemmProblem {
 
   WorkModel work() const;
   std::string id() const;  // gemm/fp64/m4096n4096k4096, with _tn style suffix if transposed
-  std::uint64_t footprint_bytes() const;
+  double footprint_bytes() const;  // in double: sizes near the limits must not wrap
   json to_json() const;
 };
 
@@ -57,7 +57,7 @@ struct StreamProblem {
 
   WorkModel work() const;
   std::string id() const;  // stream/fp64/triad/n268435456
-  std::uint64_t footprint_bytes() const;
+  double footprint_bytes() const;  // in double: sizes near the limits must not wrap
   json to_json() const;
 };
 
@@ -71,7 +71,7 @@ struct PeakProblem {
 
   WorkModel work() const;
   std::string id() const;  // peak/cpu/fp64
-  std::uint64_t footprint_bytes() const { return 0; }
+  double footprint_bytes() const { return 0; }
   json to_json() const;
 };
 
@@ -93,7 +93,7 @@ struct ConvProblem {
   WorkModel work() const;
   std::string descriptor() const;  // g2mb32ic256ih14oc256kh3ph1: non-default fields only
   std::string id() const;          // conv/fp32/<descriptor>[_nhwc]
-  std::uint64_t footprint_bytes() const;
+  double footprint_bytes() const;  // in double: sizes near the limits must not wrap
   json to_json() const;
 };
 
@@ -112,7 +112,8 @@ std::string_view kernel_names();
 WorkModel work_model(const Problem& p);
 std::string problem_id(const Problem& p);
 DType dtype_of(const Problem& p);
-std::uint64_t footprint_bytes(const Problem& p);
+// Bytes of buffers a problem allocates, computed in double so that huge sizes cannot wrap.
+double footprint_bytes(const Problem& p);
 json problem_json(const Problem& p);
 
 }  // namespace ccb

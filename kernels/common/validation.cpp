@@ -46,6 +46,11 @@ double zero_fraction_of(const T* p, std::size_t n) {
 }
 }  // namespace
 
+double dot_tolerance(DType dtype, double terms, double check_terms) {
+  return 2 * input_rounding(dtype) + (2 + 4 * std::sqrt(terms)) * accumulate_epsilon(dtype) +
+         4 * std::sqrt(check_terms) * epsilon(DType::fp64);
+}
+
 double zero_fraction(const HostArray& arr) {
   switch (arr.elem) {
     case Elem::f64: return zero_fraction_of(arr.as<double>(), arr.count);

@@ -38,6 +38,13 @@ Validation validate_conv(const ConvProblem& p, const HostView& view);
 // The FMA chains count: their sum must equal the number of FMAs exactly.
 Validation validate_peak(const PeakProblem& p, const HostView& view);
 
+// Tolerance for a dot product of `terms` products, normalized by the sum of their absolute
+// values: input rounding to the compute type, the final rounding of the output (2 eps), the
+// accumulation error as it grows for rounding errors of random sign (4 sqrt(terms) eps; the
+// worst-case bound terms*eps would hide wrong rows of a large GEMM), and the same for the
+// check's own double-precision sums of `check_terms` terms.
+double dot_tolerance(DType dtype, double terms, double check_terms);
+
 // Fraction of exact zeros among arr's elements (fp64 and fp32 arrays).
 double zero_fraction(const HostArray& arr);
 

@@ -1,5 +1,5 @@
 // Convolution validation: sampled output points against the naive double-precision reference,
-// normalized by sum |src * wei|, with the accumulation bound (ic/g * kh * kw) * eps as tolerance.
+// normalized by sum |src * wei|, with dot_tolerance over the ic/g * kh * kw terms.
 #include <stdexcept>
 #include <vector>
 
@@ -29,7 +29,7 @@ Validation check_conv(const ConvProblem& p, const HostView& view) {
   v.method = fmt::format("sampled({})", kSampledPoints + 2);
   v.zero_fraction = zero_fraction(dst_arr);
   v.mostly_zero = v.zero_fraction > kMostlyZeroFraction;
-  v.tolerance = 2 * input_rounding(p.dtype) + terms * accumulate_epsilon(p.dtype) + 2 * terms * epsilon(DType::fp64);
+  v.tolerance = dot_tolerance(p.dtype, terms, terms);
 
   struct Point {
     std::int64_t n, k, y, x;

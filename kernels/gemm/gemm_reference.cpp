@@ -85,8 +85,7 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
 }  // namespace
 
 double gemm_tolerance(const GemmProblem& p) {
-  return input_rounding(p.dtype) * 2 + static_cast<double>(p.k) * accumulate_epsilon(p.dtype) +
-         static_cast<double>(2 * p.k + p.n) * epsilon(DType::fp64);
+  return dot_tolerance(p.dtype, static_cast<double>(p.k), static_cast<double>(2 * p.k + std::max(p.m, p.n)));
 }
 
 Validation validate_gemm(const GemmProblem& p, const HostView& view) {

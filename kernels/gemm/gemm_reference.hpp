@@ -35,8 +35,7 @@ struct GemmRef {
 template <class T>
 void reference_gemm(const GemmProblem& p, const T* a, const T* b, T* c);
 
-// Tolerance of GEMM validation, in units of sum |a_il b_lj|: input rounding to the compute type,
-// the dot-product accumulation bound k*eps, and the check's own double-precision sums.
+// Tolerance of GEMM validation, in units of sum |a_il b_lj|: see dot_tolerance.
 double gemm_tolerance(const GemmProblem& p);
 
 }  // namespace ccb

@@ -287,6 +287,17 @@ class PeakOpenmp final : public KernelInstance {
 
 const char* peak_isa() { return kIsa; }
 
+double measure_scalar_clock_mhz() {
+  constexpr std::int64_t kSteps = 1 << 20;
+  double best = 1e300;
+  for (int trial = 0; trial < 5; ++trial)
+    best = std::min(best, cpu_timed_parallel([&](int) {
+      if (add_chain(kSteps, 1) != static_cast<std::uint64_t>(kSteps) * kAddsPerStep)
+        throw std::runtime_error("clock measurement: the add chain returned a wrong count");
+    }));
+  return static_cast<double>(kSteps * kAddsPerStep) / best * 1e-6;
+}
+
 std::unique_ptr<KernelInstance> make_peak_openmp(const PeakProblem& p) {
   if (p.dtype == DType::fp64) return std::make_unique<PeakOpenmp<VD>>(p);
   return std::make_unique<PeakOpenmp<VF>>(p);

@@ -11,7 +11,9 @@ TEST(GemmProblem, WorkIsTwoMnkFlopsAndThreeMatricesOfBytes) {
   EXPECT_DOUBLE_EQ(w.bytes, (4096.0 * 1024 + 1024.0 * 2048 + 4096.0 * 2048) * 8);
   EXPECT_EQ(w.bytes_actual, w.bytes);
   EXPECT_EQ(w.formula.rfind("flops = 2*m*n*k", 0), 0u);
-  EXPECT_EQ(p.footprint_bytes(), (4096u * 1024 + 1024u * 2048 + 4096u * 2048) * 8);
+  EXPECT_DOUBLE_EQ(p.footprint_bytes(), (4096.0 * 1024 + 1024.0 * 2048 + 4096.0 * 2048) * 8);
+  // Sizes whose byte count does not fit in 64 bits must not wrap to something small.
+  EXPECT_GT((GemmProblem{1073741825, 1, 2147483647, false, false, DType::fp64}.footprint_bytes()), 1.8e19);
 }
 
 TEST(GemmProblem, IdNamesDtypeShapeAndTransposes) {
