@@ -3,6 +3,8 @@
 // ever talks to this interface. Exactly one translation unit (harness/builtin_backends.cpp)
 // knows which optional backends were compiled in.
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,9 @@ class KernelInstance {
   virtual HostView output() = 0;
   // What actually ran (library routine, ISA variant), recorded in the Result.
   virtual std::string implementation() const = 0;
+  // Seconds the last run() took, when the instance timed itself (GPU events over back-to-back
+  // launches); nullopt lets the runner time run() with the host clock.
+  virtual std::optional<double> timed_seconds() const { return std::nullopt; }
   // Kernel-specific measurements beside the timing (e.g. the clocks the peak kernel derives),
   // taken after the timed runs, while the machine is in the state they ran in, and recorded in
   // the Result.
@@ -38,8 +43,16 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
-  // Where this backend runs, e.g. "cpu" or "cuda:0".
+  // Where this backend runs now, e.g. "cpu" or "cuda:0".
   virtual std::string device() const { return "cpu"; }
+  // Accelerator backends: how many devices this machine has for it (0 when none, e.g. no
+  // driver); nullopt for a backend that runs on the host.
+  virtual std::optional<int> device_count() const { return std::nullopt; }
+  // Makes device `index` current for device(), supports*() and create(); requires
+  // 0 <= index < *device_count(). Host backends have only device 0.
+  virtual void select_device(int index) {
+    if (index != 0) throw std::logic_error(name() + " runs on the host only and has no device " + std::to_string(index));
+  }
   // Whether the backend can run on this machine at all.
   virtual Availability availability() const = 0;
   // Library and device details for the system section of the result.
@@ -81,8 +94,8 @@ class Registry {
 void register_builtin_backends(Registry& registry);
 
 // A backend that was not compiled in: unavailable with `reason`, so suites naming it yield
-// skipped results instead of failing to parse.
+// skipped results instead of failing to parse. `device` is where it would run ("cpu", "cuda:0").
 std::unique_ptr<Backend> make_unbuilt_backend(const std::string& name, std::vector<std::string> kernels,
-                                              const std::string& reason);
+                                              const std::string& reason, const std::string& device = "cpu");
 
 }  // namespace ccb

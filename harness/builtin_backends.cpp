@@ -12,14 +12,18 @@ std::unique_ptr<Backend> make_openmp_backend();
 #ifdef CCBENCH_HAVE_ONEDNN
 std::unique_ptr<Backend> make_onednn_backend();
 #endif
+#ifdef CCBENCH_HAVE_CUDA
+std::unique_ptr<Backend> make_cuda_backend();
+#endif
 
 namespace {
 
 class UnbuiltBackend final : public Backend {
  public:
-  UnbuiltBackend(std::string name, std::vector<std::string> kernels, std::string reason)
-      : name_(std::move(name)), kernels_(std::move(kernels)), reason_(std::move(reason)) {}
+  UnbuiltBackend(std::string name, std::vector<std::string> kernels, std::string reason, std::string device)
+      : name_(std::move(name)), kernels_(std::move(kernels)), reason_(std::move(reason)), device_(std::move(device)) {}
   std::string name() const override { return name_; }
+  std::string device() const override { return device_; }
   Availability availability() const override { return {false, reason_}; }
   json device_info() const override { return json{{"available", false}, {"reason", reason_}}; }
   std::vector<std::string> kernels() const override { return kernels_; }
@@ -33,13 +37,14 @@ class UnbuiltBackend final : public Backend {
   std::string name_;
   std::vector<std::string> kernels_;
   std::string reason_;
+  std::string device_;
 };
 
 }  // namespace
 
 std::unique_ptr<Backend> make_unbuilt_backend(const std::string& name, std::vector<std::string> kernels,
-                                              const std::string& reason) {
-  return std::make_unique<UnbuiltBackend>(name, std::move(kernels), reason);
+                                              const std::string& reason, const std::string& device) {
+  return std::make_unique<UnbuiltBackend>(name, std::move(kernels), reason, device);
 }
 
 void register_builtin_backends(Registry& registry) {
@@ -51,6 +56,14 @@ void register_builtin_backends(Registry& registry) {
   registry.add(make_unbuilt_backend("onednn", {"gemm", "conv"},
                                     "not built: this ccbench was configured without oneDNN (install libdnnl-dev "
                                     "and reconfigure)"));
+#endif
+#ifdef CCBENCH_HAVE_CUDA
+  registry.add(make_cuda_backend());
+#else
+  registry.add(make_unbuilt_backend("cuda", {"gemm", "conv", "stream", "peak"},
+                                    "not built: this ccbench was configured without CUDA (needs nvcc, cuBLAS and "
+                                    "cuDNN; reconfigure with -DCCBENCH_ENABLE_CUDA=ON)",
+                                    "cuda:0"));
 #endif
 }
 

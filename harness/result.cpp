@@ -87,7 +87,10 @@ std::optional<Rate> Result::rate_with_write_allocate() const {
 std::string Result::name() const {
   const std::string prefix = kernel + "/";
   const bool has_prefix = problem_id.compare(0, prefix.size(), prefix) == 0;
-  return prefix + backend + "/" + (has_prefix ? problem_id.substr(prefix.size()) : problem_id);
+  // Devices after the first are named, so results of several GPUs stay apart.
+  const bool first = device.empty() || device == "cpu" || device.ends_with(":0") || device == "unknown";
+  return prefix + backend + (first ? "" : "@" + device) + "/" +
+         (has_prefix ? problem_id.substr(prefix.size()) : problem_id);
 }
 
 json Result::to_json() const {

@@ -61,7 +61,9 @@ Runner::Runner(Registry& registry, RunOptions options) : registry_(registry), op
 }
 
 Result Runner::not_run(const Case& c, const std::string& reason) const {
-  Result r = skeleton(c, registry_.find(c.backend));
+  Backend* backend = registry_.find(c.backend);
+  if (backend) backend->select_device(c.device);
+  Result r = skeleton(c, backend);
   r.status = Status::skipped;
   r.reason = reason;
   return r;
@@ -69,6 +71,7 @@ Result Runner::not_run(const Case& c, const std::string& reason) const {
 
 Result Runner::run(const Case& c) {
   Backend* backend = registry_.find(c.backend);
+  if (backend) backend->select_device(c.device);
   Result r = skeleton(c, backend);
   if (!backend) {
     r.status = Status::error;
@@ -99,7 +102,7 @@ Result Runner::run(const Case& c) {
           const auto t0 = std::chrono::steady_clock::now();
           instance->run();
           const auto t1 = std::chrono::steady_clock::now();
-          state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+          state.SetIterationTime(instance->timed_seconds().value_or(std::chrono::duration<double>(t1 - t0).count()));
         } catch (const std::exception& e) {
           kernel_error = e.what();
           state.SkipWithError(kernel_error.c_str());

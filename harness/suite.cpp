@@ -101,10 +101,19 @@ void add_conv_cases(const ijson& c, const Where& w, const std::vector<std::strin
 }
 
 void add_peak_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
-                    const std::vector<DType>& dtypes, std::vector<Case>& out) {
+                    const std::vector<DType>& dtypes, const Registry& registry, std::vector<Case>& out) {
   reject_unknown_keys(c, w, {"kernel", "backend", "dtype"});
-  for (const auto& b : backends)
-    for (DType d : dtypes) out.push_back(Case{b, PeakProblem{d}, {}});
+  for (const auto& b : backends) {
+    const bool host = registry.find(b)->device() == "cpu";
+    for (DType d : dtypes) {
+      PeakProblem p{d};
+      if (!host) {
+        p.target = "gpu";
+        p.fmas = PeakProblem::kGpuFmas;
+      }
+      out.push_back(Case{b, p, {}});
+    }
+  }
 }
 
 }  // namespace
@@ -231,7 +240,7 @@ Suite suite_from_json(const ijson& root, const std::string& source, const SuiteC
     else if (kernel == "stream")
       add_stream_cases(c, w, backends, dtypes, ctx, s.cases);
     else if (kernel == "peak")
-      add_peak_cases(c, w, backends, dtypes, s.cases);
+      add_peak_cases(c, w, backends, dtypes, *ctx.registry, s.cases);
     else if (kernel == "conv")
       add_conv_cases(c, w, backends, dtypes, s.cases);
     else
@@ -284,6 +293,42 @@ void filter_cases(Suite& suite, const std::vector<std::string>& backends,
   std::erase_if(suite.cases, [&](const Case& c) { return !keep(c); });
   if (suite.cases.empty())
     throw UsageError(fmt::format("{}: no case matches the --backend/--kernel selection", suite.source));
+}
+
+void expand_devices(Suite& suite, const Registry& registry, std::optional<int> device) {
+  std::vector<Case> out;
+  bool any_accelerator = false;
+  for (const auto& c : suite.cases) {
+    Backend* b = registry.find(c.backend);
+    const auto count = b ? b->device_count() : std::nullopt;
+    if (!count) {
+      out.push_back(c);
+      continue;
+    }
+    any_accelerator = true;
+    if (device) {
+      if (*device >= *count) {
+        const auto av = b->availability();
+        throw UsageError(fmt::format("--device {}: the {} backend has {} on this machine{}", *device, c.backend,
+                                     *count == 0 ? std::string("no device")
+                                                 : fmt::format("{} device{} (0 to {})", *count, *count == 1 ? "" : "s", *count - 1),
+                                     av.ok ? "" : " (" + av.reason + ")"));
+      }
+      Case d = c;
+      d.device = *device;
+      out.push_back(std::move(d));
+      continue;
+    }
+    // All devices in turn; with none the case still yields a (skipped) result.
+    for (int i = 0; i < std::max(*count, 1); ++i) {
+      Case d = c;
+      d.device = i;
+      out.push_back(std::move(d));
+    }
+  }
+  if (device && !any_accelerator)
+    throw UsageError(fmt::format("--device {}: no case of {} runs on an accelerator backend", *device, suite.source));
+  suite.cases = std::move(out);
 }
 
 }  // namespace ccb

@@ -4,6 +4,7 @@
 // suite that cannot finish, and every error names the file and field.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct Case {
   std::string backend;
   Problem problem;
   std::vector<std::string> notes;  // e.g. how STREAM arrays were sized
+  int device = 0;                  // device index on an accelerator backend
 };
 
 struct Suite {
@@ -50,6 +52,11 @@ Suite parse_suite(const std::string& text, const std::string& source, const Suit
 // does not know, or when nothing is left.
 void filter_cases(Suite& suite, const std::vector<std::string>& backends,
                   const std::vector<std::string>& kernels, const Registry& registry);
+
+// Cases of accelerator backends run on every device of the machine in turn, or only on
+// `device` when given (UsageError when the backend has no such device, or when no case runs
+// on an accelerator). Host backends' cases are kept as they are.
+void expand_devices(Suite& suite, const Registry& registry, std::optional<int> device);
 
 // STREAM array length when the suite says "auto": 4x the last-level cache per array, capped so
 // the three arrays use at most half of `memory_bytes`. Appends a note saying how it was chosen.

@@ -161,9 +161,15 @@ json probe_system(const Registry& registry) {
   if (model.empty()) model = cpuinfo_field("CPU part");
 
   json backends = json::object();
+  json accelerators = json::array();  // every device of every available accelerator backend
   for (const auto& b : registry.all()) {
     const auto av = b->availability();
     json info = av.ok ? b->device_info() : json{{"available", false}, {"reason", av.reason}};
+    for (const auto& d : info.value("devices", json::array())) {
+      json a{{"backend", b->name()}};
+      a.update(d);
+      accelerators.push_back(a);
+    }
     backends[b->name()] = info;
   }
 
@@ -207,6 +213,7 @@ json probe_system(const Registry& registry) {
                                                   NLOHMANN_JSON_VERSION_PATCH)},
                     {"fmt", FMT_VERSION},
                     {"cli11", CLI11_VERSION}}},
+      {"accelerators", accelerators},
       {"backends", backends}};
 }
 

@@ -17,6 +17,7 @@ struct RunArgs {
   int repetitions = 0;
   double min_time = -1;
   int threads = 0;
+  std::optional<int> device;  // accelerator device index; all devices when unset
   bool quiet = false;
   std::string history;      // add the run to this history database when it finishes
   std::string gbench_json;  // also write Google Benchmark's JSON format here

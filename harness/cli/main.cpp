@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 3600.0));
   run_cmd->add_option("--threads", ra.threads, "Worker threads for every backend (default: library default)")
       ->check(CLI::Range(1, 1 << 16));
+  run_cmd->add_option("--device", ra.device,
+                      "Run accelerator cases on this device index only (default: on every device in turn)")
+      ->check(CLI::Range(0, 1 << 16));
   run_cmd->add_flag("--quiet", ra.quiet, "No progress and no table; only the path of the result file");
   run_cmd->add_option("--history", ra.history, "Add the finished run to this history database (e.g. results/history.db)");
   run_cmd->add_option("--gbench-json", ra.gbench_json, "Also write the timings in Google Benchmark's JSON format");

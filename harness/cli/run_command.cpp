@@ -39,6 +39,7 @@ int run(const RunArgs& a, const std::vector<std::string>& argv) {
   const SuiteContext ctx{&registry, last_level_cache_bytes(), available_memory_bytes()};
   Suite suite = load_suite(a.suite, ctx);
   filter_cases(suite, a.backends, a.kernels, registry);
+  expand_devices(suite, registry, a.device);
   const auto hardware = HardwareTables::load(config_dir() / "hardware");
   const auto bases = RatingBasis::load_all(config_dir() / "ratings");
 

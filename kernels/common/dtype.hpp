@@ -22,10 +22,11 @@ std::string_view dtype_names();
 
 // Storage type of an array element. It can differ from the problem's dtype: a BF16 GEMM reads
 // BF16 and writes FP32, an INT8 GEMM reads INT8 and writes INT32.
-enum class Elem { f64, f32, bf16, s8, s32 };
+enum class Elem { f64, f32, f16, bf16, f8e4m3, s8, s32 };
 std::size_t size_of(Elem e);
 std::string_view to_string(Elem e);
-// Storage of a problem's inputs and of its output.
+// Storage of a problem's inputs and of its output (FP16 and FP8 GEMMs read their type and write
+// FP32, as BF16 does).
 Elem input_elem(DType t);
 Elem output_elem(DType t);
 
@@ -51,6 +52,27 @@ inline Bf16 to_bf16(float f) {
   return Bf16{static_cast<std::uint16_t>((u + 0x7fffu + ((u >> 16) & 1u)) >> 16)};
 }
 inline double to_double(Bf16 x) { return to_float(x); }
+
+// IEEE binary16 as stored.
+struct F16 {
+  std::uint16_t bits = 0;
+};
+float to_float(F16 x);
+// Round to nearest even; overflow gives infinity.
+F16 to_f16(float f);
+inline double to_double(F16 x) { return to_float(x); }
+
+// FP8 E4M3 (OCP "fn" variant: no infinities, max 448) as stored.
+struct F8E4M3 {
+  std::uint8_t bits = 0;
+};
+float to_float(F8E4M3 x);
+// Round to nearest even, saturating at +-448.
+F8E4M3 to_f8e4m3(float f);
+inline double to_double(F8E4M3 x) { return to_float(x); }
+
+// Relative rounding error of storing a value in `e` (0 for exact and integer types).
+double storage_rounding(Elem e);
 template <class T>
 double to_double(T x) {
   return static_cast<double>(x);

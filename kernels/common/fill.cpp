@@ -27,13 +27,29 @@ void fill_uniform(T* p, std::size_t n, std::uint64_t seed, double lo, double hi)
     p[i] = static_cast<T>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i)));
 }
 
-template <>
-void fill_uniform<Bf16>(Bf16* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
+namespace {
+// Fills with values rounded to a narrow floating-point type by `convert`.
+template <class T, class Convert>
+void fill_rounded(T* p, std::size_t n, std::uint64_t seed, double lo, double hi, Convert convert) {
   const double span = hi - lo;
   const auto count = static_cast<std::int64_t>(n);
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < count; ++i)
-    p[i] = to_bf16(static_cast<float>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i))));
+    p[i] = convert(static_cast<float>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i))));
+}
+}  // namespace
+
+template <>
+void fill_uniform<Bf16>(Bf16* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
+  fill_rounded(p, n, seed, lo, hi, [](float f) { return to_bf16(f); });
+}
+template <>
+void fill_uniform<F16>(F16* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
+  fill_rounded(p, n, seed, lo, hi, [](float f) { return to_f16(f); });
+}
+template <>
+void fill_uniform<F8E4M3>(F8E4M3* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
+  fill_rounded(p, n, seed, lo, hi, [](float f) { return to_f8e4m3(f); });
 }
 
 // Integers uniform in [lo, hi).

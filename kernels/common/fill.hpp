@@ -9,12 +9,16 @@
 
 namespace ccb {
 
-// Fills p[0, n) with values uniform in [lo, hi): rounded to nearest for Bf16, floored for
+// Fills p[0, n) with values uniform in [lo, hi): rounded to nearest for Bf16, F16 and F8E4M3, floored for
 // integer types (so int8 in [-64, 64) gives -64..63).
 template <class T>
 void fill_uniform(T* p, std::size_t n, std::uint64_t seed, double lo, double hi);
 template <>
 void fill_uniform<Bf16>(Bf16* p, std::size_t n, std::uint64_t seed, double lo, double hi);
+template <>
+void fill_uniform<F16>(F16* p, std::size_t n, std::uint64_t seed, double lo, double hi);
+template <>
+void fill_uniform<F8E4M3>(F8E4M3* p, std::size_t n, std::uint64_t seed, double lo, double hi);
 template <>
 void fill_uniform<std::int8_t>(std::int8_t* p, std::size_t n, std::uint64_t seed, double lo, double hi);
 

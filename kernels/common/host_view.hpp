@@ -26,6 +26,9 @@ struct HostArray {
 struct HostView {
   std::vector<HostArray> arrays;
   std::optional<double> scalar;  // a reduction result (dot), when the kernel has one
+  // Relative rounding of an output the kernel stored in a narrower type than the view's array
+  // (e.g. a cuDNN FP16 convolution widened to FP32 for validation); added to the tolerance.
+  double output_rounding = 0;
 
   // Throws std::logic_error when the instance did not provide the array.
   const HostArray& get(const std::string& name) const {

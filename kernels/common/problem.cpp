@@ -53,7 +53,7 @@ struct StreamOpInfo {
   int flops_per_element;
   std::string_view expr;
 };
-constexpr std::array<StreamOpInfo, 7> kStreamOps{{
+constexpr std::array<StreamOpInfo, 10> kStreamOps{{
     {StreamOp::copy, "copy", 2, 1, 0, "c = a"},
     {StreamOp::scale, "scale", 2, 1, 1, "b = s*c"},
     {StreamOp::add, "add", 3, 1, 1, "c = a + b"},
@@ -61,6 +61,11 @@ constexpr std::array<StreamOpInfo, 7> kStreamOps{{
     {StreamOp::dot, "dot", 2, 0, 2, "sum(a*b)"},
     {StreamOp::copy_nt, "copy_nt", 2, 0, 0, "c = a (non-temporal stores)"},
     {StreamOp::triad_nt, "triad_nt", 3, 0, 2, "a = b + s*c (non-temporal stores)"},
+    // Accelerator links: bytes that cross the link once; a device-to-device copy reads and
+    // writes device memory, so it counts two arrays as STREAM's copy does.
+    {StreamOp::h2d, "h2d", 1, 0, 0, "c = a, pinned host to device"},
+    {StreamOp::d2h, "d2h", 1, 0, 0, "c = a, device to pinned host"},
+    {StreamOp::d2d, "d2d", 2, 0, 0, "c = a, device to device (cudaMemcpy)"},
 }};
 const StreamOpInfo& info(StreamOp op) {
   for (const auto& i : kStreamOps)
@@ -77,7 +82,7 @@ std::optional<StreamOp> parse_stream_op(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view stream_op_names() { return "copy, scale, add, triad, dot, copy_nt, triad_nt"; }
+std::string_view stream_op_names() { return "copy, scale, add, triad, dot, copy_nt, triad_nt, h2d, d2h, d2d"; }
 int stream_arrays_touched(StreamOp op) { return info(op).touched; }
 int stream_arrays_allocating(StreamOp op) { return info(op).allocating; }
 
@@ -115,9 +120,9 @@ WorkModel PeakProblem::work() const {
   return w;
 }
 
-std::string PeakProblem::id() const { return fmt::format("peak/cpu/{}", to_string(dtype)); }
+std::string PeakProblem::id() const { return fmt::format("peak/{}/{}", target, to_string(dtype)); }
 
-json PeakProblem::to_json() const { return json{{"dtype", to_string(dtype)}, {"fmas", fmas}}; }
+json PeakProblem::to_json() const { return json{{"target", target}, {"dtype", to_string(dtype)}, {"fmas", fmas}}; }
 
 std::string_view to_string(Layout l) { return l == Layout::nchw ? "nchw" : "nhwc"; }
 

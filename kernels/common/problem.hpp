@@ -36,7 +36,7 @@ struct GemmProblem {
   json to_json() const;
 };
 
-enum class StreamOp { copy, scale, add, triad, dot, copy_nt, triad_nt };
+enum class StreamOp { copy, scale, add, triad, dot, copy_nt, triad_nt, h2d, d2h, d2d };
 std::string_view to_string(StreamOp op);
 std::optional<StreamOp> parse_stream_op(std::string_view name);
 std::string_view stream_op_names();
@@ -46,7 +46,8 @@ int stream_arrays_touched(StreamOp op);
 int stream_arrays_allocating(StreamOp op);
 
 // One STREAM operation over three arrays a, b, c of `elements` each:
-// copy c=a, scale b=s*c, add c=a+b, triad a=b+s*c, dot sum(a*b); *_nt use non-temporal stores.
+// copy c=a, scale b=s*c, add c=a+b, triad a=b+s*c, dot sum(a*b); *_nt use non-temporal stores;
+// h2d, d2h, d2d copy a to c across an accelerator's link or within its memory.
 struct StreamProblem {
   StreamOp op = StreamOp::triad;
   std::int64_t elements = 0;
@@ -62,15 +63,19 @@ struct StreamProblem {
 };
 
 // FMA-throughput microkernel over all threads: `fmas` scalar fused multiply-adds (2 FLOPs
-// each) in independent register-resident chains of the widest vector ISA of the build.
+// each) in independent register-resident chains of the widest vector ISA of the build (CPU),
+// or over all SMs (GPU).
 struct PeakProblem {
   DType dtype = DType::fp64;
   // 3 * 2^32: divisible by every (lanes x chains) the kernels use, about 0.1 s on two cores.
   static constexpr std::int64_t kFmas = 3LL << 32;
+  // 3 * 2^38: a few milliseconds even at an H100's FP16 rate.
+  static constexpr std::int64_t kGpuFmas = 3LL << 38;
   std::int64_t fmas = kFmas;
+  std::string target = "cpu";  // "cpu" or "gpu": what the id says the kernel ran on
 
   WorkModel work() const;
-  std::string id() const;  // peak/cpu/fp64
+  std::string id() const;  // peak/cpu/fp64, peak/gpu/fp16
   double footprint_bytes() const { return 0; }
   json to_json() const;
 };

@@ -42,7 +42,9 @@ Validation validate_peak(const PeakProblem& p, const HostView& view);
 // values: input rounding to the compute type, the final rounding of the output (2 eps), the
 // accumulation error as it grows for rounding errors of random sign (4 sqrt(terms) eps; the
 // worst-case bound terms*eps would hide wrong rows of a large GEMM), and the same for the
-// check's own double-precision sums of `check_terms` terms.
+// check's own double-precision sums of `check_terms` terms. Matrix units (tensor cores, AMX)
+// computing TF32, FP16 and BF16 add inside the unit with truncation, whose errors need not
+// cancel: for those the worst-case growth terms*eps of FP32 accumulation applies.
 double dot_tolerance(DType dtype, double terms, double check_terms);
 
 // Fraction of exact zeros among arr's elements (fp64 and fp32 arrays).

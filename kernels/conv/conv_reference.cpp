@@ -29,7 +29,7 @@ Validation check_conv(const ConvProblem& p, const HostView& view) {
   v.method = fmt::format("sampled({})", kSampledPoints + 2);
   v.zero_fraction = zero_fraction(dst_arr);
   v.mostly_zero = v.zero_fraction > kMostlyZeroFraction;
-  v.tolerance = dot_tolerance(p.dtype, terms, terms);
+  v.tolerance = dot_tolerance(p.dtype, terms, terms) + view.output_rounding;
 
   struct Point {
     std::int64_t n, k, y, x;
@@ -63,6 +63,7 @@ Validation validate_conv(const ConvProblem& p, const HostView& view) {
   switch (p.dtype) {
     case DType::fp32:
     case DType::tf32: return check_conv<float, float>(p, view);
+    case DType::fp16: return check_conv<F16, float>(p, view);
     case DType::bf16: return check_conv<Bf16, float>(p, view);
     case DType::int8: return check_conv<std::int8_t, std::int32_t>(p, view);
     default: throw std::logic_error(fmt::format("convolution validation for {} not implemented", to_string(p.dtype)));

@@ -30,7 +30,7 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
   Validation v;
   v.zero_fraction = zero_fraction(c_arr);
   v.mostly_zero = v.zero_fraction > kMostlyZeroFraction;
-  v.tolerance = gemm_tolerance(p);
+  v.tolerance = gemm_tolerance(p) + view.output_rounding;
 
   // Freivalds: z = A (B x) against w = C x, with |A| (|B| |x|) as the per-row error scale.
   std::vector<double> x(n), y(k, 0.0), ya(k, 0.0);
@@ -93,7 +93,9 @@ Validation validate_gemm(const GemmProblem& p, const HostView& view) {
     case DType::fp64: return check_gemm<double, double>(p, view);
     case DType::fp32:
     case DType::tf32: return check_gemm<float, float>(p, view);
+    case DType::fp16: return check_gemm<F16, float>(p, view);
     case DType::bf16: return check_gemm<Bf16, float>(p, view);
+    case DType::fp8_e4m3: return check_gemm<F8E4M3, float>(p, view);
     case DType::int8: return check_gemm<std::int8_t, std::int32_t>(p, view);
     default: throw std::logic_error(fmt::format("GEMM validation for {} not implemented", to_string(p.dtype)));
   }

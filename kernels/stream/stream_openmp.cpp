@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -107,6 +109,9 @@ class StreamOpenmp final : public KernelInstance {
       }
       case StreamOp::copy_nt: run_nt(true, a, b, c, s, n); break;
       case StreamOp::triad_nt: run_nt(false, a, b, c, s, n); break;
+      case StreamOp::h2d:
+      case StreamOp::d2h:
+      case StreamOp::d2d: throw std::logic_error("accelerator copies are not an OpenMP kernel");
     }
   }
 
@@ -186,6 +191,15 @@ class OpenmpBackend final : public Backend {
       return {false, fmt::format("OpenMP {} offers fp64 and fp32, not {}", kernel == "peak" ? "FMA peak" : "STREAM",
                                  to_string(dtype))};
     return {};
+  }
+
+  Availability supports_problem(const Problem& p) const override {
+    if (const auto* s = std::get_if<StreamProblem>(&p);
+        s && (s->op == StreamOp::h2d || s->op == StreamOp::d2h || s->op == StreamOp::d2d))
+      return {false, fmt::format("{} copies to or on an accelerator: run it on the cuda backend", to_string(s->op))};
+    if (const auto* k = std::get_if<PeakProblem>(&p); k && k->target != "cpu")
+      return {false, fmt::format("the OpenMP peak kernel runs on the CPU, not the {}", k->target)};
+    return supports(kernel_name(p), dtype_of(p));
   }
 
   void set_threads(int threads) override {

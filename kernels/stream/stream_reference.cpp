@@ -17,6 +17,9 @@ const char* output_array(StreamOp op) {
   switch (op) {
     case StreamOp::copy:
     case StreamOp::copy_nt:
+    case StreamOp::h2d:
+    case StreamOp::d2h:
+    case StreamOp::d2d:
     case StreamOp::add: return "c";
     case StreamOp::scale: return "b";
     case StreamOp::triad:
@@ -64,7 +67,10 @@ Validation check_stream(const StreamProblem& p, const HostView& view) {
     double got = 0, want = 0, scale = 0;
     switch (p.op) {
       case StreamOp::copy:
-      case StreamOp::copy_nt: got = c[i]; want = a[i]; scale = std::abs(want); break;
+      case StreamOp::copy_nt:
+      case StreamOp::h2d:
+      case StreamOp::d2h:
+      case StreamOp::d2d: got = c[i]; want = a[i]; scale = std::abs(want); break;
       case StreamOp::scale:
         got = b[i]; want = static_cast<double>(s) * c[i]; scale = std::abs(want); break;
       case StreamOp::add:
