@@ -59,7 +59,8 @@ class Backend {
   virtual json device_info() const = 0;
   // Kernel families this backend implements (used by `list`).
   virtual std::vector<std::string> kernels() const = 0;
-  // Whether (kernel family, dtype) is offered; the reason says why not.
+  // Whether (kernel family, dtype) is offered; the reason says why not. Also answered when the
+  // backend is unavailable: what it never offers says so, the rest gives the unavailability.
   virtual Availability supports(std::string_view kernel, DType dtype) const = 0;
   // Whether this particular problem is offered (a layout, a shape); by default the same as
   // supports(kernel, dtype).

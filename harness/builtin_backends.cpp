@@ -24,6 +24,10 @@ class UnbuiltBackend final : public Backend {
       : name_(std::move(name)), kernels_(std::move(kernels)), reason_(std::move(reason)), device_(std::move(device)) {}
   std::string name() const override { return name_; }
   std::string device() const override { return device_; }
+  // An accelerator backend that was not built has no device here.
+  std::optional<int> device_count() const override {
+    return device_ == "cpu" ? std::nullopt : std::optional<int>(0);
+  }
   Availability availability() const override { return {false, reason_}; }
   json device_info() const override { return json{{"available", false}, {"reason", reason_}}; }
   std::vector<std::string> kernels() const override { return kernels_; }

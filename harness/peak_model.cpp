@@ -74,8 +74,10 @@ std::optional<DevicePeak> gpu_device_peak(const HardwareTables& t, const std::st
     p.source = a->source;
     p.certainty = a->certainty;
     const int n = sms.value_or(a->sms.value_or(0));
+    // The datasheet's clock for this precision class when the table has it (tensor peaks are
+    // quoted below the boost clock a device reports), else the device's own clock.
     const auto table_clock = is_tensor_precision(precision) ? a->tensor_clock_mhz : a->vector_clock_mhz;
-    const double mhz = clock_mhz.value_or(table_clock.value_or(0));
+    const double mhz = table_clock.value_or(clock_mhz.value_or(0));
     if (auto f = gpu_peak_from_sms(*a, precision, n, mhz)) {
       p.theoretical_nominal = *f;
       p.formula = fmt::format("{} SMs x {} ops/clock/SM x {} MHz", n, a->per_sm_per_clock.at(precision), mhz);
@@ -83,7 +85,9 @@ std::optional<DevicePeak> gpu_device_peak(const HardwareTables& t, const std::st
       p.theoretical_nominal = tflops * 1e12;
       p.formula = fmt::format("datasheet {} dense: {} TFLOPS", a->id, tflops);
     }
-    p.ceiling = std::max(*p.theoretical_nominal, tflops * 1e12);
+    // Ceiling: also at the highest clock the device reports.
+    const double at_device_clock = clock_mhz ? gpu_peak_from_sms(*a, precision, n, *clock_mhz).value_or(0) : 0;
+    p.ceiling = std::max({*p.theoretical_nominal, tflops * 1e12, at_device_clock});
     d.precisions.push_back(p);
   }
   sort_precisions(d);
@@ -176,8 +180,12 @@ void PeakModel::rebuild() {
   for (const auto& acc : system_.value("accelerators", json::array())) {
     const auto sms = acc.contains("sm_count") && acc["sm_count"].is_number() ? std::optional<int>(acc["sm_count"].get<int>()) : std::nullopt;
     const auto mhz = acc.contains("clock_mhz") && acc["clock_mhz"].is_number() ? std::optional<double>(acc["clock_mhz"].get<double>()) : std::nullopt;
-    if (auto g = gpu_device_peak(tables_, acc.value("device", "gpu"), acc.value("name", ""), sms, mhz))
+    if (auto g = gpu_device_peak(tables_, acc.value("device", "gpu"), acc.value("name", ""), sms, mhz)) {
+      for (auto& p : g->precisions)
+        for (const auto& [dev, precision, flops] : gpu_measured_)
+          if (dev == g->device && precision == p.precision) p.measured = flops;
       devices_.push_back(*g);
+    }
   }
 }
 
@@ -192,6 +200,13 @@ void PeakModel::take(Result& r) {
 void PeakModel::observe(const Result& r) {
   if (r.kernel != "peak" || r.status != Status::passed || !r.rate()) return;
   const std::string precision = precision_of(*parse_dtype(r.dtype));
+  if (r.device != "cpu") {
+    if (precision != "fp64" && precision != "fp32") return;  // CUDA-core FP16 is not the tensor peak
+    std::erase_if(gpu_measured_, [&](const auto& m) { return std::get<0>(m) == r.device && std::get<1>(m) == precision; });
+    gpu_measured_.emplace_back(r.device, precision, r.rate()->median * 1e9);
+    rebuild();
+    return;
+  }
   std::erase_if(cpu_measured_, [&](const auto& m) { return m.first == precision; });
   cpu_measured_.emplace_back(precision, r.rate()->median * 1e9);
   const json& d = r.details;
@@ -209,6 +224,12 @@ void PeakModel::annotate(Result& r) const {
   if (!p) {
     r.efficiency = json{{"precision", dtype ? precision_of(*dtype) : r.dtype},
                         {"note", "no theoretical peak known for this device and precision"}};
+    return;
+  }
+  if (r.kernel == "peak" && r.device != "cpu" && p->precision != "fp64" && p->precision != "fp32") {
+    r.efficiency = json{{"precision", p->precision},
+                        {"note", "the GPU peak kernel uses the CUDA cores; the table's figure for this precision is "
+                                 "the tensor-core peak"}};
     return;
   }
   const double median = r.rate()->median * 1e9, best = r.rate()->best * 1e9;

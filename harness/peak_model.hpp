@@ -5,6 +5,7 @@
 // clock x clock, or the datasheet row matched by device name.
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "harness/hardware.hpp"
@@ -69,6 +70,9 @@ class PeakModel {
   std::vector<DevicePeak> devices_;
   // Measurements from peak results: per precision median FLOP/s, and the CPU clocks.
   std::vector<std::pair<std::string, double>> cpu_measured_;
+  // GPU peak-kernel medians: (device, precision, FLOP/s); FP64 and FP32 only, whose table peaks
+  // are the CUDA-core peaks the kernel measures.
+  std::vector<std::tuple<std::string, std::string, double>> gpu_measured_;
   std::optional<double> sustained_mhz_, scalar_mhz_;
   std::optional<int> fma_units_;
 };

@@ -22,11 +22,10 @@ int list() {
   register_builtin_backends(registry);
   std::vector<std::array<std::string, 5>> rows{{"backend", "kernel", "dtype", "available", "reason"}};
   for (const auto& b : registry.all()) {
-    const auto av = b->availability();
     for (const auto& k : b->kernels())
       for (const auto& d : {DType::fp64, DType::fp32, DType::tf32, DType::fp16, DType::bf16, DType::fp8_e4m3,
                             DType::int8}) {
-        const auto sup = av.ok ? b->supports(k, d) : av;
+        const auto sup = b->supports(k, d);
         rows.push_back({b->name(), k, std::string(to_string(d)), sup.ok ? "yes" : "no", sup.reason});
       }
   }

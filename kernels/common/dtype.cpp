@@ -151,6 +151,7 @@ std::uint32_t encode_small(float f, float max_finite) {
   const std::uint32_t sign = std::signbit(f) ? 1u << (Ebits + Mbits) : 0u;
   const float a = std::fabs(f);
   if (std::isnan(f)) return sign | ((1u << (Ebits + Mbits)) - 1);
+  if (a == 0.0f) return sign;
   if (a > max_finite) return Special ? (sign | (((1u << Ebits) - 1) << Mbits)) : (sign | ((((1u << Ebits) - 1) << Mbits) | ((1u << Mbits) - 2)));
   // Exponent field from frexp; then round the mantissa at that scale.
   int e = 0;

@@ -4,6 +4,7 @@
   cli.py expect  CCBENCH RC REGEX [--no-file PATH] -- ARGS...   exit code and stderr/stdout match
   cli.py smoke   CCBENCH SCHEMA OUTDIR                           smoke suite: complete, passed, schema-valid
   cli.py interrupt CCBENCH SUITE OUTDIR                          SIGINT keeps measured cases, marks interrupted
+  cli.py gpu     CCBENCH SCHEMA OUTDIR                           CUDA smoke cases on every GPU; exit 77 without one
 """
 import json
 import os
@@ -82,6 +83,14 @@ def cmd_smoke(argv):
     cpu = next(d for d in doc["peaks"] if d["device"] == "cpu")
     if not cpu["basis"]["fma_units_measured"]:
         fail("the peak kernel did not measure the FMA units")
+    cuda = doc["system"]["backends"].get("cuda", {})
+    if cuda.get("available") is False:
+        cuda_results = [r for r in doc["results"] if r["backend"] == "cuda"]
+        if not cuda_results:
+            fail("the smoke suite's CUDA cases left no results")
+        for r in cuda_results:
+            if r["status"] != "skipped" or r["reason"] != cuda["reason"] or r["device"] != "cuda:0":
+                fail(f'{r["problem_id"]} on cuda without a GPU: {r["status"]} on {r["device"]}: {r.get("reason")}')
     results = []
     for r in doc["results"]:
         # A backend this build or CPU lacks (oneDNN not built, no native BF16) yields skipped or
@@ -208,6 +217,42 @@ def cmd_history_concurrency(argv):
     print(f"ok: {runs} runs from 5 concurrent writers, each stored once, integrity ok")
 
 
+def cmd_gpu(argv):
+    exe, schema, outdir = argv
+    info = json.loads(subprocess.run([exe, "sysinfo"], capture_output=True, text=True, check=True).stdout)
+    cuda = info["backends"].get("cuda", {})
+    if cuda.get("available") is False:
+        print("skipped: " + cuda.get("reason", "no CUDA backend"))
+        sys.exit(77)
+    os.makedirs(outdir, exist_ok=True)
+    out = os.path.join(outdir, "gpu.json")
+    p = subprocess.run([exe, "run", "--suite", "smoke", "--backend", "cuda", "--out", out], capture_output=True,
+                       text=True, timeout=900)
+    doc = strict_load(out)
+    check_schema(doc, schema)
+    if p.returncode != 0:
+        fail(f"GPU smoke run exit code {p.returncode}\n{p.stdout}{p.stderr}")
+    devices = {a["device"] for a in doc["system"]["accelerators"]}
+    if not devices:
+        fail("no accelerators in the system section")
+    passed = 0
+    for r in doc["results"]:
+        if r["device"] not in devices:
+            fail(f'{r["problem_id"]}: device {r["device"]} not in {devices}')
+        if r["status"] == "unsupported" and r.get("reason"):
+            print(f'note: {r["problem_id"]} on {r["device"]}: unsupported: {r["reason"]}')
+            continue
+        if r["status"] != "passed" or not r["validation"]["ok"]:
+            fail(f'{r["problem_id"]} on {r["device"]}: {r["status"]} {r.get("reason", "")}')
+        if not r.get("implementation"):
+            fail(f'{r["problem_id"]}: no implementation recorded')
+        passed += 1
+        print(f'{r["device"]} {r["problem_id"]}: {r["rates"]["headline"]["median"]:.4g} {r["rates"]["headline"]["unit"]}'
+              f' ({r["implementation"]})')
+    print(f"ok: {passed} CUDA results passed on {sorted(devices)}")
+
+
 if __name__ == "__main__":
     {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt,
-     "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency}[sys.argv[1]](sys.argv[2:])
+     "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency,
+     "gpu": cmd_gpu}[sys.argv[1]](sys.argv[2:])

@@ -97,6 +97,29 @@ TEST(PeakModel, AmxAddsBf16AndInt8PeaksAndGpusComeFromTheirTableRow) {
   EXPECT_NEAR(*m.device("cuda:0")->find("bf16")->theoretical_nominal, 312e12, 312e12 * 0.01);
 }
 
+TEST(PeakModel, GpuTensorPeaksUseTheDatasheetClockAndGpuPeakKernelsFeedTheirDevice) {
+  json sys = skylake_node();
+  sys["accelerators"] = json::array({json{{"device", "cuda:0"}, {"name", "NVIDIA H100 80GB HBM3"}, {"sm_count", 132},
+                                          {"clock_mhz", 1980.0}}});
+  PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
+  const auto* bf16 = m.device("cuda:0")->find("bf16");
+  // 989 TFLOPS at the 1830 MHz tensor clock; the ceiling at the 1980 MHz the device reports.
+  EXPECT_NEAR(*bf16->theoretical_nominal, 989e12, 989e12 * 0.01);
+  EXPECT_NEAR(bf16->ceiling, 132 * 4096 * 1980e6, 1e6);
+
+  Result fp64 = passed_result("peak", DType::fp64, 30000);
+  fp64.device = "cuda:0";
+  m.take(fp64);
+  EXPECT_DOUBLE_EQ(*m.device("cuda:0")->find("fp64")->measured, 30000e9);
+  EXPECT_FALSE(m.device("cpu")->find("fp64")->measured);  // not the CPU's
+  Result fp16 = passed_result("peak", DType::fp16, 120000);  // CUDA cores, not the tensor peak
+  fp16.device = "cuda:0";
+  m.take(fp16);
+  EXPECT_FALSE(m.device("cuda:0")->find("fp16")->measured);
+  EXPECT_EQ(fp16.status, Status::passed);
+  EXPECT_TRUE(fp16.efficiency.contains("note"));
+}
+
 TEST(Ratings, PerNodeFiguresSumDevicesAndNeverMixPrecisions) {
   json sys = skylake_node();
   sys["accelerators"] = json::array({json{{"device", "cuda:0"}, {"name", "NVIDIA H100 80GB HBM3"}, {"sm_count", 132}}});
