@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SUITE ?= quick
 
-.PHONY: all deps build run test vs-direct vs-onednn format clean
+.PHONY: all deps build run test vs-direct vs-onednn vs-cublas format clean
 
 all: build
 
@@ -26,6 +26,9 @@ vs-direct: build
 
 vs-onednn: build
 	./$(BUILD_DIR)/ccbench-vs-onednn
+
+vs-cublas: build
+	./$(BUILD_DIR)/ccbench-vs-cublas
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
