@@ -1,7 +1,5 @@
 #include "kernels/common/cuda_device.hpp"
 
-#include <cublasLt.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -63,14 +61,6 @@ DeviceProperties properties(int device) {
 
 namespace {
 constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;  // cuBLAS's advice for Hopper
-
-#define CCB_CUBLAS_INIT(expr)                                                                                        \
-  do {                                                                                                               \
-    const cublasStatus_t s_ = (expr);                                                                                \
-    if (s_ != CUBLAS_STATUS_SUCCESS)                                                                                 \
-      ::ccb::cuda::fail("cuBLAS", cublasGetStatusName(s_), cublasGetStatusString(s_), #expr, __FILE__, __LINE__);    \
-  } while (0)
-
 }  // namespace
 
 Context& context(int device) {
@@ -84,9 +74,7 @@ Context& context(int device) {
     c->device = device;
     c->props = properties(device);
     CCB_CUDA(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking));
-    cublasLtHandle_t lt = nullptr;
-    CCB_CUBLAS_INIT(cublasLtCreate(&lt));
-    c->cublaslt = lt;
+    CCB_CUBLAS(cublasLtCreate(&c->cublaslt));
     c->workspace = DeviceBuffer(kWorkspaceBytes);
     slot = std::move(c);
   }

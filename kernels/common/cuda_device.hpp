@@ -2,6 +2,7 @@
 // The CUDA backend's shared pieces: checked calls (file, line, expression), device and pinned
 // buffers, one context per device (stream, cuBLASLt and cuDNN handles, workspace), and the base
 // of every CUDA kernel instance, which times itself with events over back-to-back launches.
+#include <cublasLt.h>
 #include <cuda_runtime_api.h>
 
 #include <cstddef>
@@ -25,7 +26,15 @@ namespace ccb::cuda {
                         __FILE__, __LINE__);                                                            \
   } while (0)
 
-// Device memory; throws DeviceMemoryError-style runtime_error (via CCB_CUDA) when it cannot be had.
+#define CCB_CUBLAS(expr)                                                                                          \
+  do {                                                                                                            \
+    const cublasStatus_t ccb_status_ = (expr);                                                                    \
+    if (ccb_status_ != CUBLAS_STATUS_SUCCESS)                                                                     \
+      ::ccb::cuda::fail("cuBLAS", cublasGetStatusName(ccb_status_), cublasGetStatusString(ccb_status_), #expr,    \
+                        __FILE__, __LINE__);                                                                      \
+  } while (0)
+
+// Device memory; throws std::runtime_error (via CCB_CUDA) when it cannot be had.
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
@@ -82,11 +91,12 @@ struct DeviceProperties {
 DeviceProperties properties(int device);
 
 // Per-device state, created on first use and kept for the process: a non-blocking stream, the
-// cuBLASLt handle and its workspace, and the cuDNN handle (opaque here; see gemm/conv files).
+// cuBLASLt handle and its workspace, and the cuDNN handle (opaque here: created by the
+// convolution on first use).
 struct Context {
   int device = 0;
   cudaStream_t stream = nullptr;
-  void* cublaslt = nullptr;  // cublasLtHandle_t
+  cublasLtHandle_t cublaslt = nullptr;
   void* cudnn = nullptr;     // cudnnHandle_t
   DeviceBuffer workspace;    // cuBLASLt workspace
   DeviceProperties props;

@@ -20,13 +20,6 @@
 namespace ccb::cuda {
 namespace {
 
-#define CCB_CUBLAS(expr)                                                                                             \
-  do {                                                                                                               \
-    const cublasStatus_t s_ = (expr);                                                                                \
-    if (s_ != CUBLAS_STATUS_SUCCESS)                                                                                 \
-      ::ccb::cuda::fail("cuBLAS", cublasGetStatusName(s_), cublasGetStatusString(s_), #expr, __FILE__, __LINE__);    \
-  } while (0)
-
 struct Types {
   cudaDataType_t in, out, scale;
   cublasComputeType_t compute;
@@ -127,7 +120,7 @@ class CublasLtGemm final : public TimedInstance {
   }
 
  private:
-  cublasLtHandle_t lt() const { return static_cast<cublasLtHandle_t>(ctx().cublaslt); }
+  cublasLtHandle_t lt() const { return ctx().cublaslt; }
 
   std::string describe(const cublasLtMatmulHeuristicResult_t& h) const {
     auto config = [&](cublasLtMatmulAlgoConfigAttributes_t attr) {
