@@ -33,6 +33,9 @@ class KernelInstance {
   // Seconds the last run() took, when the instance timed itself (GPU events over back-to-back
   // launches); nullopt lets the runner time run() with the host clock.
   virtual std::optional<double> timed_seconds() const { return std::nullopt; }
+  // Whether ordinary stores first read the line they write (CPU caches: write-allocate). GPU
+  // stores do not, so their write-allocate traffic is not counted.
+  virtual bool stores_allocate() const { return true; }
   // Kernel-specific measurements beside the timing (e.g. the clocks the peak kernel derives),
   // taken after the timed runs, while the machine is in the state they ran in, and recorded in
   // the Result.

@@ -92,6 +92,10 @@ Result Runner::run(const Case& c) {
   try {
     auto instance = backend->create(c.problem);
     r.implementation = instance->implementation();
+    if (!instance->stores_allocate() && r.work.bytes_actual != r.work.bytes) {
+      r.work.bytes_actual = r.work.bytes;
+      r.work.formula += "; stores on this device do not allocate: no write-allocate traffic";
+    }
     instance->run();  // warm-up, not counted
 
     CollectingReporter reporter;

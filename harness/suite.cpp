@@ -46,28 +46,39 @@ void add_stream_cases(const ijson& c, const Where& w, const std::vector<std::str
                       std::vector<Case>& out) {
   reject_unknown_keys(c, w, {"kernel", "backend", "dtype", "op", "elements"});
   std::vector<StreamOp> ops;
-  if (c.contains("op")) {
+  const bool default_ops = !c.contains("op");
+  if (!default_ops) {
     for (const auto& name : strings(c.at("op"), w["op"])) {
       const auto op = parse_stream_op(name);
       if (!op) w["op"].fail(fmt::format("unknown STREAM op \"{}\" (expected one of: {})", name, stream_op_names()));
       ops.push_back(*op);
     }
-  } else {
-    ops = {StreamOp::copy, StreamOp::scale, StreamOp::add, StreamOp::triad,
-           StreamOp::dot, StreamOp::copy_nt, StreamOp::triad_nt};
   }
   const ijson elements = c.value("elements", ijson("auto"));
+  const bool automatic = elements.is_string() && elements.get<std::string>() == "auto";
+  if (elements.is_string() && !automatic)
+    w["elements"].fail(fmt::format("expected a positive integer or \"auto\", got {}", elements.dump()));
   for (DType d : dtypes) {
     std::vector<std::string> notes;
-    std::int64_t n = 0;
-    if (elements.is_string() && elements.get<std::string>() == "auto")
-      n = auto_stream_elements(d, ctx, notes);
-    else if (elements.is_string())
-      w["elements"].fail(fmt::format("expected a positive integer or \"auto\", got {}", elements.dump()));
-    else
-      n = positive_int(elements, w["elements"], INT64_MAX / 64);
-    for (const auto& b : backends)
-      for (StreamOp op : ops) out.push_back(Case{b, StreamProblem{op, n, d}, notes});
+    const std::int64_t n = automatic ? auto_stream_elements(d, ctx, notes) : positive_int(elements, w["elements"], INT64_MAX / 64);
+    for (const auto& b : backends) {
+      // An accelerator's arrays live in its own memory: "auto" does not follow the host's cache,
+      // and the CPU's non-temporal variants are not in its default ops.
+      const bool accelerator = ctx.registry->find(b)->device_count().has_value();
+      std::vector<std::string> case_notes = notes;
+      std::int64_t count = n;
+      if (accelerator && automatic) {
+        count = static_cast<std::int64_t>(kAcceleratorStreamArrayBytes / size_of(d));
+        case_notes = {fmt::format("accelerator arrays of {} each: at least 4x the L2 cache of current GPUs",
+                                  gb(static_cast<double>(kAcceleratorStreamArrayBytes)))};
+      }
+      std::vector<StreamOp> case_ops = ops;
+      if (default_ops) {
+        case_ops = {StreamOp::copy, StreamOp::scale, StreamOp::add, StreamOp::triad, StreamOp::dot};
+        if (!accelerator) case_ops.insert(case_ops.end(), {StreamOp::copy_nt, StreamOp::triad_nt});
+      }
+      for (StreamOp op : case_ops) out.push_back(Case{b, StreamProblem{op, count, d}, case_notes});
+    }
   }
 }
 

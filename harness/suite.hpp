@@ -63,6 +63,10 @@ void expand_devices(Suite& suite, const Registry& registry, std::optional<int> d
 std::int64_t auto_stream_elements(DType dtype, const SuiteContext& ctx,
                                   std::vector<std::string>& notes);
 
+// STREAM array size on accelerators when a suite says "auto": 1 GiB, at least 4x the L2 cache
+// of current GPUs (50 MB on an H100).
+inline constexpr std::size_t kAcceleratorStreamArrayBytes = std::size_t{1} << 30;
+
 // Largest GEMM dimension (BLAS uses 32-bit integers).
 inline constexpr std::int64_t kMaxDim = 2147483647;
 

@@ -110,13 +110,15 @@ void require_memory(double need_bytes, int device);
 
 // A CUDA kernel instance: run() records an event, issues `launches` back-to-back launches on
 // the device's stream, records another, waits, and reports the time per launch. The first run()
-// (the runner's warm-up) launches once and sizes the batch to about kBatchSeconds.
+// (the runner's warm-up) waits for the setup, launches once untimed, then times one launch to
+// size the batch to about kBatchSeconds.
 class TimedInstance : public KernelInstance {
  public:
   explicit TimedInstance(int device);
   ~TimedInstance() override;
   void run() final;
   std::optional<double> timed_seconds() const final { return seconds_; }
+  bool stores_allocate() const final { return false; }
 
  protected:
   // Issues the kernel once on context().stream; must not synchronize.

@@ -35,5 +35,8 @@ inline constexpr int kPeakChains = 8;
 inline constexpr int kPeakSteps = 256;
 void launch_peak(int dtype_code, std::int64_t units, int blocks, double one, unsigned long long* counts,
                  cudaStream_t stream);
+// Blocks of the peak kernel for `dtype_code` that are resident at once on one SM of the current
+// device (occupancy: registers decide), so that the grid is exactly one full wave.
+int peak_blocks_per_sm(int dtype_code);
 
 }  // namespace ccb::cuda

@@ -53,6 +53,12 @@ Availability problem_support(const Problem& p, Capability cc) {
       return no(fmt::format("cuBLASLt's {} GEMM takes only trans \"nt\" (B stored transposed; \"TN\" in cuBLAS's "
                             "column-major terms), not \"{}{}\"",
                             to_string(g->dtype), g->trans_a ? 't' : 'n', g->trans_b ? 't' : 'n'));
+    // cuBLASLt's alignment rules: INT8 leading dimensions and m, k multiples of 4 (its m is
+    // ccbench's n); FP8 16-byte aligned matrices, so every dimension a multiple of 16.
+    const std::int64_t multiple = g->dtype == DType::fp8_e4m3 ? 16 : g->dtype == DType::int8 ? 4 : 1;
+    if (g->m % multiple || g->n % multiple || g->k % multiple)
+      return no(fmt::format("cuBLASLt's {} GEMM needs m, n and k multiples of {}, got m{} n{} k{}", to_string(g->dtype),
+                            multiple, g->m, g->n, g->k));
   }
   if (const auto* s = std::get_if<StreamProblem>(&p); s && (s->op == StreamOp::copy_nt || s->op == StreamOp::triad_nt))
     return no(fmt::format("{} is a CPU non-temporal-store variant; GPU stores do not allocate in cache", to_string(s->op)));

@@ -11,14 +11,13 @@
 namespace ccb {
 
 WorkModel GemmProblem::work() const {
-  const double es = static_cast<double>(size_of(dtype));
   const double md = static_cast<double>(m), nd = static_cast<double>(n),
                kd = static_cast<double>(k);
   WorkModel w;
   w.flops = 2.0 * md * nd * kd;
-  w.bytes = (md * kd + kd * nd + md * nd) * es;
+  w.bytes = footprint_bytes();
   w.bytes_actual = w.bytes;
-  w.formula = "flops = 2*m*n*k; bytes = (m*k + k*n + m*n) * sizeof(dtype)";
+  w.formula = "flops = 2*m*n*k; bytes = (m*k + k*n) * sizeof(input) + m*n * sizeof(output)";
   return w;
 }
 

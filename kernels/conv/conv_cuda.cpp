@@ -51,6 +51,16 @@ const char* algo_name(cudnnConvolutionFwdAlgo_t a) {
   }
 }
 
+const char* math_name(cudnnMathType_t m) {
+  switch (m) {
+    case CUDNN_DEFAULT_MATH: return "default math";
+    case CUDNN_TENSOR_OP_MATH: return "tensor-op math";
+    case CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION: return "tensor-op math with conversion";
+    case CUDNN_FMA_MATH: return "FMA math";
+    default: return "unknown math";
+  }
+}
+
 struct Descs {
   cudnnTensorDescriptor_t x = nullptr, y = nullptr;
   cudnnFilterDescriptor_t w = nullptr;
@@ -108,8 +118,10 @@ class CudnnConv final : public TimedInstance {
     int returned = 0;
     CCB_CUDNN(cudnnFindConvolutionForwardAlgorithm(handle(ctx()), d_.x, d_.w, d_.conv, d_.y,
                                                    CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf));
-    const auto* best = std::find_if(perf, perf + returned, [](const cudnnConvolutionFwdAlgoPerf_t& a) {
-      return a.status == CUDNN_STATUS_SUCCESS && a.memory <= kMaxWorkspace;
+    // FP32 must stay FP32: Find also tries tensor-op (TF32) variants.
+    const bool fp32 = p.dtype == DType::fp32;
+    const auto* best = std::find_if(perf, perf + returned, [&](const cudnnConvolutionFwdAlgoPerf_t& a) {
+      return a.status == CUDNN_STATUS_SUCCESS && a.memory <= kMaxWorkspace && (!fp32 || a.mathType == CUDNN_FMA_MATH);
     });
     if (best == perf + returned)
       throw std::runtime_error(fmt::format("cuDNN has no forward algorithm for {} on this device", p.id()));
@@ -117,7 +129,7 @@ class CudnnConv final : public TimedInstance {
     math_ = best->mathType;
     workspace_ = DeviceBuffer(best->memory);
     implementation_ = fmt::format("cudnnConvolutionForward {} ({}), workspace {:.1f} MiB, found in {:.3f} ms",
-                                  algo_name(algo_), math_ == CUDNN_FMA_MATH ? "FMA math" : "tensor-op math",
+                                  algo_name(algo_), math_name(math_),
                                   static_cast<double>(best->memory) / (1 << 20), best->time);
     CCB_CUDNN(cudnnSetConvolutionMathType(d_.conv, math_));
   }

@@ -1,5 +1,5 @@
-// GPU FMA peak (fp64, fp32 on the CUDA cores; fp16 as half2): a persistent grid of 8 blocks per
-// SM sharing the problem's FMAs in units (kernels/peak/peak_cuda_kernels.cu). The per-thread
+// GPU FMA peak (fp64, fp32 on the CUDA cores; fp16 as half2): a persistent grid, one full wave
+// of resident blocks on every SM, sharing the problem's FMAs in units (kernels/peak/peak_cuda_kernels.cu). The per-thread
 // counts come back to the host, whose sum must equal the problem's FMA count exactly.
 #include <numeric>
 #include <stdexcept>
@@ -21,7 +21,7 @@ class CudaPeak final : public TimedInstance {
     if (p.fmas % per_unit != 0)
       throw std::invalid_argument(fmt::format("peak: {} FMAs is not a multiple of the unit of {}", p.fmas, per_unit));
     units_ = p.fmas / per_unit;
-    blocks_ = ctx().props.sm_count * 8;
+    blocks_ = ctx().props.sm_count * peak_blocks_per_sm(code());
     counts_ = DeviceBuffer(sizeof(unsigned long long) * static_cast<std::size_t>(blocks_) * kPeakThreads);
     CCB_CUDA(cudaMemset(counts_.get(), 0, counts_.bytes()));
   }
@@ -45,12 +45,11 @@ class CudaPeak final : public TimedInstance {
   }
 
  protected:
-  void launch() override {
-    const int code = p_.dtype == DType::fp64 ? 0 : p_.dtype == DType::fp32 ? 1 : 2;
-    launch_peak(code, units_, blocks_, 1.0, counts_.as<unsigned long long>(), ctx().stream);
-  }
+  void launch() override { launch_peak(code(), units_, blocks_, 1.0, counts_.as<unsigned long long>(), ctx().stream); }
 
  private:
+  int code() const { return p_.dtype == DType::fp64 ? 0 : p_.dtype == DType::fp32 ? 1 : 2; }
+
   PeakProblem p_;
   int lanes_ = 1;
   std::int64_t units_ = 0;

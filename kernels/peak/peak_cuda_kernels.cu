@@ -90,4 +90,15 @@ void launch_peak(int dtype_code, std::int64_t units, int blocks, double one, uns
   }
 }
 
+int peak_blocks_per_sm(int dtype_code) {
+  int blocks = 0;
+  cudaError_t e;
+  switch (dtype_code) {
+    case 0: e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, peak_kernel<double>, kPeakThreads, 0); break;
+    case 1: e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, peak_kernel<float>, kPeakThreads, 0); break;
+    default: e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, peak_kernel<__half2>, kPeakThreads, 0); break;
+  }
+  return e == cudaSuccess && blocks > 0 ? blocks : 1;
+}
+
 }  // namespace ccb::cuda

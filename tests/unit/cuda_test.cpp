@@ -18,6 +18,25 @@ namespace {
 
 using cuda::Capability;
 
+// An accelerator backend with `count` devices, for device expansion.
+class FakeAccelerator final : public Backend {
+ public:
+  explicit FakeAccelerator(int count) : count_(count) {}
+  std::string name() const override { return "accel"; }
+  std::string device() const override { return "accel:" + std::to_string(current_); }
+  std::optional<int> device_count() const override { return count_; }
+  void select_device(int index) override { current_ = index; }
+  Availability availability() const override { return count_ ? Availability{} : Availability{false, "no accel here"}; }
+  json device_info() const override { return json::object(); }
+  std::vector<std::string> kernels() const override { return {"gemm"}; }
+  Availability supports(std::string_view, DType) const override { return {}; }
+  void set_threads(int) override {}
+  std::unique_ptr<KernelInstance> create(const Problem&) override { throw std::logic_error("not used"); }
+
+ private:
+  int count_, current_ = 0;
+};
+
 TEST(CudaRules, DtypesNeedTheirComputeCapability) {
   EXPECT_TRUE(cuda::dtype_support("gemm", DType::fp64, {7, 0}).ok);
   EXPECT_TRUE(cuda::dtype_support("gemm", DType::fp16, {7, 0}).ok);
@@ -57,6 +76,16 @@ TEST(CudaRules, Fp8AndInt8GemmsTakeOnlyTheLayoutCublasLtHas) {
   EXPECT_TRUE(cuda::problem_support(p, h100).ok);
 }
 
+TEST(CudaRules, Fp8AndInt8GemmSizesFollowCublasLtAlignment) {
+  const Capability h100{9, 0};
+  const auto fp8 = cuda::problem_support(GemmProblem{256, 192, 200, false, true, DType::fp8_e4m3}, h100);
+  EXPECT_FALSE(fp8.ok);
+  EXPECT_EQ(fp8.reason, "cuBLASLt's fp8_e4m3 GEMM needs m, n and k multiples of 16, got m256 n192 k200");
+  EXPECT_TRUE(cuda::problem_support(GemmProblem{256, 192, 200, false, true, DType::int8}, h100).ok);
+  EXPECT_FALSE(cuda::problem_support(GemmProblem{256, 190, 200, false, true, DType::int8}, h100).ok);
+  EXPECT_TRUE(cuda::problem_support(GemmProblem{35, 84, 41, false, false, DType::fp32}, h100).ok);
+}
+
 TEST(CudaRules, StreamOpsAndPeakTargetsBelongToTheirDevice) {
   const Capability h100{9, 0};
   EXPECT_FALSE(cuda::problem_support(StreamProblem{StreamOp::triad_nt, 1024, DType::fp64}, h100).ok);
@@ -74,6 +103,28 @@ TEST(CudaRules, DeviceMemoryRefusalNamesNeededAndFreeSizes) {
   EXPECT_NE(cuda::memory_refusal(7.9e9, 8e9, "cuda:0"), "");  // the libraries' workspaces need room too
   EXPECT_NE(cuda::no_device_reason("cudaErrorNoDevice", "no CUDA-capable device is detected").find("cudaErrorNoDevice"),
             std::string::npos);
+}
+
+TEST(StreamSuites, AutoSizesAcceleratorArraysByTheirOwnMemoryWithoutCpuVariants) {
+  Registry r;
+  r.add(std::make_unique<FakeAccelerator>(1));
+  r.add(std::make_unique<test::FakeBackend>(test::FakeMode::correct));
+  const Suite s = parse_suite(R"({"name": "t", "cases": [{"kernel": "stream", "backend": ["accel", "fake"], "dtype": "fp64"}]})",
+                              "t.json", SuiteContext{&r, 32u << 20, 16ull << 30});
+  std::size_t accel = 0, host = 0;
+  for (const auto& c : s.cases) {
+    const auto& p = std::get<StreamProblem>(c.problem);
+    if (c.backend == "accel") {
+      ++accel;
+      EXPECT_EQ(p.elements, (1 << 30) / 8);
+      EXPECT_NE(p.op, StreamOp::triad_nt);
+    } else {
+      ++host;
+      EXPECT_EQ(p.elements, 4 * (32 << 20) / 8);
+    }
+  }
+  EXPECT_EQ(accel, 5u);
+  EXPECT_EQ(host, 7u);
 }
 
 TEST(LinkCopies, CountTheBytesThatCrossOnce) {
@@ -144,25 +195,6 @@ TEST(NarrowFloats, Fp16AndFp8GemmsValidateAndCatchAWrongEntry) {
   check_narrow_gemm<F16>(DType::fp16);
   check_narrow_gemm<F8E4M3>(DType::fp8_e4m3);
 }
-
-// An accelerator backend with `count` devices, for device expansion.
-class FakeAccelerator final : public Backend {
- public:
-  explicit FakeAccelerator(int count) : count_(count) {}
-  std::string name() const override { return "accel"; }
-  std::string device() const override { return "accel:" + std::to_string(current_); }
-  std::optional<int> device_count() const override { return count_; }
-  void select_device(int index) override { current_ = index; }
-  Availability availability() const override { return count_ ? Availability{} : Availability{false, "no accel here"}; }
-  json device_info() const override { return json::object(); }
-  std::vector<std::string> kernels() const override { return {"gemm"}; }
-  Availability supports(std::string_view, DType) const override { return {}; }
-  void set_threads(int) override {}
-  std::unique_ptr<KernelInstance> create(const Problem&) override { throw std::logic_error("not used"); }
-
- private:
-  int count_, current_ = 0;
-};
 
 Suite two_cases() {
   Suite s;
