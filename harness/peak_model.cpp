@@ -190,20 +190,45 @@ void PeakModel::rebuild() {
 }
 
 void PeakModel::take(Result& r) {
-  annotate(r);  // first: a peak result above the ceiling must not feed the model
-  if (r.kernel == "peak" && r.status == Status::passed) {
+  annotate(r);  // first: a result above the ceiling must not feed the model
+  const bool gpu_gemm = r.kernel == "gemm" && r.device != "cpu";
+  if ((r.kernel == "peak" || gpu_gemm) && r.status == Status::passed) {
     observe(r);
     annotate(r);
   }
 }
 
+const PrecisionPeak* PeakModel::peak_for(const Result& r) const {
+  const auto dtype = parse_dtype(r.dtype);
+  const DevicePeak* dev = device(r.device);
+  if (!dev || !dtype) return nullptr;
+  const PrecisionPeak* p = dev->find(precision_of(*dtype));
+  // FP64 GEMM and convolution run on FP64 tensor cores where a GPU has them (A100, H100).
+  if (r.kernel != "peak" && p && p->precision == "fp64")
+    if (const auto* t = dev->find("fp64_tensor"); t && t->ceiling > p->ceiling) p = t;
+  return p;
+}
+
 void PeakModel::observe(const Result& r) {
-  if (r.kernel != "peak" || r.status != Status::passed || !r.rate()) return;
-  const std::string precision = precision_of(*parse_dtype(r.dtype));
-  if (r.device != "cpu") {
-    if (precision != "fp64" && precision != "fp32") return;  // CUDA-core FP16 is not the tensor peak
-    std::erase_if(gpu_measured_, [&](const auto& m) { return std::get<0>(m) == r.device && std::get<1>(m) == precision; });
-    gpu_measured_.emplace_back(r.device, precision, r.rate()->median * 1e9);
+  const bool gpu = r.device != "cpu";
+  if ((r.kernel != "peak" && !(gpu && r.kernel == "gemm")) || r.status != Status::passed || !r.rate()) return;
+  std::string precision = precision_of(*parse_dtype(r.dtype));
+  if (gpu) {
+    // The FMA kernel measures the CUDA-core peaks (FP64, FP32; its FP16 is not the tensor
+    // peak); the best GEMM measures the tensor-core ones.
+    if (r.kernel == "peak" && precision != "fp64" && precision != "fp32") return;
+    if (r.kernel == "gemm") {
+      const PrecisionPeak* p = peak_for(r);
+      if (!p || (!is_tensor_precision(p->precision) && p->precision != "fp64_tensor")) return;
+      precision = p->precision;
+    }
+    const double flops = r.rate()->median * 1e9;
+    auto it = std::find_if(gpu_measured_.begin(), gpu_measured_.end(),
+                           [&](const auto& m) { return std::get<0>(m) == r.device && std::get<1>(m) == precision; });
+    if (it == gpu_measured_.end())
+      gpu_measured_.emplace_back(r.device, precision, flops);
+    else if (r.kernel == "peak" || flops > std::get<2>(*it))
+      std::get<2>(*it) = flops;
     rebuild();
     return;
   }
@@ -219,8 +244,7 @@ void PeakModel::observe(const Result& r) {
 void PeakModel::annotate(Result& r) const {
   if ((r.kernel != "gemm" && r.kernel != "conv" && r.kernel != "peak") || !r.rate()) return;
   const auto dtype = parse_dtype(r.dtype);
-  const DevicePeak* dev = device(r.device);
-  const PrecisionPeak* p = dev && dtype ? dev->find(precision_of(*dtype)) : nullptr;
+  const PrecisionPeak* p = peak_for(r);
   if (!p) {
     r.efficiency = json{{"precision", dtype ? precision_of(*dtype) : r.dtype},
                         {"note", "no theoretical peak known for this device and precision"}};

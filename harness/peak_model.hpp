@@ -50,7 +50,8 @@ class PeakModel {
   // Annotates `r` (below), and when it is a peak-kernel result still passed after that, takes
   // its measurements and annotates it again against them. What every new result goes through.
   void take(Result& r);
-  // Takes the measurements of a passed peak-kernel result (peak/cpu/fp64 ...).
+  // Takes the measurements of a passed peak-kernel result (peak/cpu/fp64 ...), and on a GPU of a
+  // passed tensor-core GEMM (the best one is the measured tensor peak).
   void observe(const Result& r);
   // Sets r.efficiency for GEMM, convolution and peak results; a passed result whose best rate exceeds
   // 1.05x the device's ceiling becomes mistrusted.
@@ -64,14 +65,17 @@ class PeakModel {
 
  private:
   void rebuild();
+  // The peak a result is judged against: its precision's, or for FP64 GEMM and convolution on a
+  // GPU with FP64 tensor cores, the FP64 tensor peak. nullptr when none is known.
+  const PrecisionPeak* peak_for(const Result& r) const;
 
   HardwareTables tables_;
   json system_;
   std::vector<DevicePeak> devices_;
   // Measurements from peak results: per precision median FLOP/s, and the CPU clocks.
   std::vector<std::pair<std::string, double>> cpu_measured_;
-  // GPU peak-kernel medians: (device, precision, FLOP/s); FP64 and FP32 only, whose table peaks
-  // are the CUDA-core peaks the kernel measures.
+  // GPU measured peaks: (device, precision, FLOP/s), the FMA kernel's median for FP64 and FP32
+  // (the CUDA-core peaks), the best GEMM median for the tensor-core precisions.
   std::vector<std::tuple<std::string, std::string, double>> gpu_measured_;
   std::optional<double> sustained_mhz_, scalar_mhz_;
   std::optional<int> fma_units_;

@@ -118,6 +118,25 @@ TEST(PeakModel, GpuTensorPeaksUseTheDatasheetClockAndGpuPeakKernelsFeedTheirDevi
   EXPECT_FALSE(m.device("cuda:0")->find("fp16")->measured);
   EXPECT_EQ(fp16.status, Status::passed);
   EXPECT_TRUE(fp16.efficiency.contains("note"));
+
+  // A DGEMM on the FP64 tensor cores is judged against that peak (67 TFLOPS), not the vector 34.
+  Result dgemm = passed_result("gemm", DType::fp64, 55000);
+  dgemm.device = "cuda:0";
+  m.take(dgemm);
+  EXPECT_EQ(dgemm.status, Status::passed) << dgemm.reason;
+  EXPECT_EQ(dgemm.efficiency["precision"], "fp64_tensor");
+  // The best tensor-core GEMM is the measured tensor peak.
+  for (double tflops : {700.0, 780.0, 760.0}) {
+    Result g = passed_result("gemm", DType::bf16, tflops * 1000);
+    g.device = "cuda:0";
+    m.take(g);
+  }
+  EXPECT_DOUBLE_EQ(*m.device("cuda:0")->find("bf16")->measured, 780e12);
+  Result impossible = passed_result("gemm", DType::bf16, 2000e3);  // twice the H100's BF16 peak
+  impossible.device = "cuda:0";
+  m.take(impossible);
+  EXPECT_EQ(impossible.status, Status::mistrusted);
+  EXPECT_DOUBLE_EQ(*m.device("cuda:0")->find("bf16")->measured, 780e12);
 }
 
 TEST(Ratings, PerNodeFiguresSumDevicesAndNeverMixPrecisions) {
