@@ -63,6 +63,22 @@ int peak(const PeakArgs& a) {
     std::vector<Case> cases{{"openmp", PeakProblem{DType::fp64}, {}}, {"openmp", PeakProblem{DType::fp32}, {}}};
     for (DType d : {DType::fp64, DType::fp32})
       cases.push_back({"openblas", GemmProblem{a.gemm_n, a.gemm_n, a.gemm_n, false, false, d}, {}});
+    // Every GPU: the CUDA-core FMA peaks, and GEMM at 8192^3 for the tensor-core peaks.
+    if (Backend* cuda = registry.find("cuda"); cuda && cuda->availability().ok) {
+      for (int dev = 0; dev < cuda->device_count().value_or(0); ++dev) {
+        for (DType d : {DType::fp64, DType::fp32}) {
+          PeakProblem p{d};
+          p.target = "gpu";
+          p.fmas = PeakProblem::kGpuFmas;
+          cases.push_back({"cuda", p, {}, dev});
+        }
+        constexpr std::int64_t n = 8192;
+        for (DType d : {DType::fp64, DType::tf32, DType::bf16})
+          cases.push_back({"cuda", GemmProblem{n, n, n, false, false, d}, {}, dev});
+        for (DType d : {DType::fp8_e4m3, DType::int8})
+          cases.push_back({"cuda", GemmProblem{n, n, n, false, true, d}, {}, dev});
+      }
+    }
     Progress progress(cases.size(), a.json);
     for (std::size_t i = 0; i < cases.size(); ++i) {
       progress.start(i, cases[i].backend + " " + problem_id(cases[i].problem));

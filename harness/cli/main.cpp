@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   PeakArgs pa;
   auto* peak_cmd = app.add_subcommand("peak", "Theoretical vs measured peak per device and precision, and GEMM efficiency");
   peak_cmd->add_option("--from", pa.from, "Read the figures from a result file instead of measuring now");
-  peak_cmd->add_option("--gemm-n", pa.gemm_n, "Size of the square GEMM measured as sustained rate")
+  peak_cmd->add_option("--gemm-n", pa.gemm_n, "Size of the square CPU GEMM measured as sustained rate (GPUs: 8192)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{65536}))->capture_default_str();
   peak_cmd->add_option("--repetitions", pa.repetitions, "Timed repetitions per measurement")
       ->check(CLI::Range(1, 1000))->capture_default_str();
