@@ -195,9 +195,15 @@ RunRates from_gbench(const ijson& doc, const std::string& source) {
 RunRates load_run(const std::filesystem::path& path) {
   const ijson doc = read_json_file(path, "result file");
   const std::string source = path.string();
-  if (doc.is_object() && doc.value("schema", "") == kResultSchemaId) return from_ccbench(doc, source);
-  if (doc.is_object() && doc.contains("benchmarks") && doc["benchmarks"].is_array() && doc.contains("context"))
-    return from_gbench(doc, source);
+  // A field of the wrong type deep inside is bad input too, not an internal error.
+  try {
+    if (doc.is_object() && doc.value("schema", "") == kResultSchemaId) return from_ccbench(doc, source);
+    if (doc.is_object() && doc.contains("benchmarks") && doc["benchmarks"].is_array() && doc.contains("context"))
+      return from_gbench(doc, source);
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("{}: malformed {} file: {}", source,
+                                 doc.contains("schema") ? "result" : "Google Benchmark JSON", e.what()));
+  }
   throw UsageError(fmt::format("{}: not a ccbench result file (\"schema\": \"{}\") nor Google Benchmark JSON "
                                "(\"context\" and \"benchmarks\")", source, kResultSchemaId));
 }
@@ -264,7 +270,14 @@ std::vector<std::string> system_differences(const RunRates& a, const RunRates& b
   for (const auto& [k, v] : bb.items()) names.insert(k);
   for (const auto& n : names) {
     const ojson x = ba.value(n, ojson()), y = bb.value(n, ojson());
-    for (const char* k : {"config", "version", "available", "cpu_isa"})
+    // The library's identity: its configuration, availability, ISA, and every version it
+    // reports (oneDNN's version; CUDA's driver, runtime, cuBLASLt and cuDNN versions).
+    std::set<std::string> keys{"config", "available", "cpu_isa"};
+    for (const ojson* side : {&x, &y})
+      if (side->is_object())
+        for (const auto& [k, v] : side->items())
+          if (k.find("version") != std::string::npos) keys.insert(k);
+    for (const auto& k : keys)
       if ((x.is_object() && x.contains(k)) || (y.is_object() && y.contains(k)))
         check(n + "." + k, x.is_object() ? x.value(k, ojson()) : ojson(), y.is_object() ? y.value(k, ojson()) : ojson());
   }
@@ -272,10 +285,13 @@ std::vector<std::string> system_differences(const RunRates& a, const RunRates& b
   return out;
 }
 
+}  // namespace
+
 ojson geomean_summary(const std::vector<PairResult>& pairs) {
   std::map<std::string, std::pair<double, int>> acc;
   for (const auto& p : pairs)
-    if (p.base_median && p.new_median && *p.base_median > 0 && *p.new_median > 0) {
+    if (p.base_status == "passed" && p.new_status == "passed" && p.base_median && p.new_median &&
+        *p.base_median > 0 && *p.new_median > 0) {
       auto& [sum, n] = acc[p.family];
       sum += std::log(*p.new_median / *p.base_median);
       ++n;
@@ -285,46 +301,45 @@ ojson geomean_summary(const std::vector<PairResult>& pairs) {
   return s;
 }
 
-}  // namespace
+PairResult compare_case(const CaseRates* b, const CaseRates* n, const CompareOptions& o, std::optional<double> base_median) {
+  PairResult p;
+  const CaseRates& any = b ? *b : *n;
+  if (b && n && b->status == n->status && b->status == "passed") {
+    p = judge(any.key, b->rates, n->rates, o, base_median);
+  } else {
+    p.key = any.key;
+    if (!b) {
+      p.verdict = Verdict::added;
+    } else if (!n) {
+      p.verdict = Verdict::missing;
+      p.reason = "in the base run, not in the new one";
+    } else if (b->status != n->status) {
+      p.verdict = Verdict::status_changed;
+      p.reason = fmt::format("{} -> {}{}", b->status, n->status, n->reason.empty() ? "" : ": " + n->reason);
+    } else {
+      p.verdict = Verdict::unchanged;  // the same non-passed status on both sides
+      p.reason = fmt::format("{} in both runs", b->status);
+    }
+    if (b && !b->rates.empty()) p.base_median = median_of(b->rates);
+    if (n && !n->rates.empty()) p.new_median = median_of(n->rates);
+    p.n_base = b ? b->rates.size() : 0;
+    p.n_new = n ? n->rates.size() : 0;
+  }
+  p.family = any.family;
+  p.unit = any.unit;
+  p.base_status = b ? b->status : "";
+  p.new_status = n ? n->status : "";
+  return p;
+}
 
 Comparison compare_runs(const RunRates& base, const RunRates& next, const CompareOptions& o) {
   Comparison c;
   std::map<std::string, const CaseRates*> in_base, in_next;
   for (const auto& x : base.cases) in_base[x.key] = &x;
   for (const auto& x : next.cases) in_next[x.key] = &x;
-  auto pair_for = [&](const CaseRates* b, const CaseRates* n) {
-    PairResult p;
-    const CaseRates& any = b ? *b : *n;
-    if (b && n && b->status == n->status && b->status == "passed") {
-      p = judge(any.key, b->rates, n->rates, o);
-    } else {
-      p.key = any.key;
-      if (!b) {
-        p.verdict = Verdict::added;
-      } else if (!n) {
-        p.verdict = Verdict::missing;
-        p.reason = "in the base run, not in the new one";
-      } else if (b->status != n->status) {
-        p.verdict = Verdict::status_changed;
-        p.reason = fmt::format("{} -> {}{}", b->status, n->status, n->reason.empty() ? "" : ": " + n->reason);
-      } else {
-        p.verdict = Verdict::unchanged;  // the same non-passed status on both sides
-        p.reason = fmt::format("{} in both runs", b->status);
-      }
-      if (b && !b->rates.empty()) p.base_median = median_of(b->rates);
-      if (n && !n->rates.empty()) p.new_median = median_of(n->rates);
-      p.n_base = b ? b->rates.size() : 0;
-      p.n_new = n ? n->rates.size() : 0;
-    }
-    p.family = any.family;
-    p.unit = any.unit;
-    p.base_status = b ? b->status : "";
-    p.new_status = n ? n->status : "";
-    return p;
-  };
-  for (const auto& x : base.cases) c.pairs.push_back(pair_for(&x, in_next.count(x.key) ? in_next[x.key] : nullptr));
+  for (const auto& x : base.cases) c.pairs.push_back(compare_case(&x, in_next.count(x.key) ? in_next[x.key] : nullptr, o));
   for (const auto& x : next.cases)
-    if (!in_base.count(x.key)) c.pairs.push_back(pair_for(nullptr, &x));
+    if (!in_base.count(x.key)) c.pairs.push_back(compare_case(nullptr, &x, o));
   c.summary = geomean_summary(c.pairs);
   c.differences = system_differences(base, next);
   return c;

@@ -72,6 +72,15 @@ struct Comparison {
 PairResult judge(const std::string& key, const std::vector<double>& base, const std::vector<double>& next,
                  const CompareOptions& o, std::optional<double> base_median = std::nullopt);
 
+// One case of two runs (either side may be absent): judge() when both passed, else new,
+// missing, status-changed, or unchanged for the same non-passed status on both sides.
+// `base_median` as for judge().
+PairResult compare_case(const CaseRates* base, const CaseRates* next, const CompareOptions& o,
+                        std::optional<double> base_median = std::nullopt);
+
+// Per family, the geometric mean of new/base medians over the cases passed on both sides.
+ojson geomean_summary(const std::vector<PairResult>& pairs);
+
 Comparison compare_runs(const RunRates& base, const RunRates& next, const CompareOptions& o);
 
 enum class FailOn { regression, any_change, never };

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -209,6 +210,15 @@ HistoryStore::HistoryStore(const std::filesystem::path& path, bool create) : pat
     }
     if (version > kLatest)
       throw UsageError(fmt::format("{}: history schema version {} is newer than this ccbench ({})", path.string(), version, kLatest));
+    if (version == 0) {
+      // Not (yet) ours: only an empty file opened to add runs becomes a history database.
+      Stmt t(db_, "SELECT count(*) FROM sqlite_master", path_);
+      if (t.step() && t.integer(0) > 0)
+        throw UsageError(fmt::format("{}: not a ccbench history database (it holds tables of its own)", path.string()));
+      if (!create)
+        throw UsageError(fmt::format("{}: not a ccbench history database yet: it is empty (ccbench history add "
+                                     "RESULT.json fills it)", path.string()));
+    }
     if (version < kLatest) {
       exec(db_, "PRAGMA journal_mode = WAL", path_);
       Transaction t(db_, path_);
@@ -306,58 +316,62 @@ std::vector<HistoryPoint> HistoryStore::series(const std::string& case_key, cons
 Comparison HistoryStore::trend(std::size_t window, const HistoryFilter& f, const CompareOptions& o) const {
   Stmt s(db_,
          "SELECT r.system_key, r.hostname, r.cpu_model, r.started_at, x.case_key, x.family, x.status, x.unit, x.median, "
-         "x.rates, x.reason FROM results x JOIN runs r ON r.id = x.run_id ORDER BY r.started_at, r.id",
+         "x.rates, x.reason, r.id FROM results x JOIN runs r ON r.id = x.run_id ORDER BY r.started_at, r.id",
          path_);
   struct Entry {
-    std::string status, unit, reason, hostname;
+    std::int64_t run;
+    std::string hostname;
+    CaseRates rates;
     std::optional<double> median;
-    std::vector<double> rates;
   };
-  std::map<std::pair<std::string, std::string>, std::vector<Entry>> by_case;  // (system, case) -> runs in time order
-  std::map<std::pair<std::string, std::string>, std::string> family;
+  std::map<std::string, std::vector<std::int64_t>> runs;  // system -> its runs in time order
+  std::map<std::pair<std::string, std::string>, std::vector<Entry>> by_case;  // (system, case) -> entries in time order
   while (s.step()) {
-    if (!matches(f, s.text(1), s.text(2), s.text(0), s.text(3)) || !case_matches(f, s.text(5), s.text(4))) continue;
-    const auto key = std::pair{s.text(0), s.text(4)};
-    family[key] = s.text(5);
-    by_case[key].push_back(Entry{s.text(6), s.text(7), s.text(10), s.text(1), s.real(8),
-                                 ojson::parse(s.text(9)).get<std::vector<double>>()});
+    const std::string system = s.text(0);
+    if (!matches(f, s.text(1), s.text(2), system, s.text(3))) continue;
+    const std::int64_t run = s.integer(11);
+    auto& r = runs[system];
+    if (r.empty() || r.back() != run) r.push_back(run);
+    if (!case_matches(f, s.text(5), s.text(4))) continue;
+    by_case[{system, s.text(4)}].push_back(Entry{run, s.text(1),
+                                                 CaseRates{s.text(4), s.text(5), s.text(6), s.text(10), s.text(7),
+                                                           ojson::parse(s.text(9)).get<std::vector<double>>()},
+                                                 s.real(8)});
   }
+  // Per system, the latest run against the `window` runs before it, case by case, with compare's
+  // verdicts: the base side pools the passed earlier samples, its reference is their rolling
+  // median, and its status is the most recent earlier one.
   Comparison c;
   for (const auto& [key, entries] : by_case) {
-    const Entry& latest = entries.back();
-    const std::string label = key.second + " [" + latest.hostname + "]";
-    std::vector<double> pooled, medians;
-    const std::size_t first = entries.size() - 1 > window ? entries.size() - 1 - window : 0;
-    for (std::size_t i = first; i + 1 < entries.size(); ++i)
-      if (entries[i].status == "passed" && entries[i].median) {
-        pooled.insert(pooled.end(), entries[i].rates.begin(), entries[i].rates.end());
-        medians.push_back(*entries[i].median);
+    const auto& system_runs = runs[key.first];
+    const std::int64_t latest = system_runs.back();
+    const std::size_t first = system_runs.size() - 1 > window ? system_runs.size() - 1 - window : 0;
+    const std::set<std::int64_t> earlier_runs(system_runs.begin() + static_cast<std::ptrdiff_t>(first), system_runs.end() - 1);
+    const Entry* now = entries.back().run == latest ? &entries.back() : nullptr;
+    std::optional<CaseRates> base;
+    std::vector<double> medians;
+    for (const auto& e : entries) {
+      if (!earlier_runs.count(e.run)) continue;
+      if (!base) base = CaseRates{e.rates.key, e.rates.family, "", "", e.rates.unit, {}};
+      base->status = e.rates.status;
+      base->reason = e.rates.reason;
+      if (e.rates.status == "passed" && e.median) {
+        base->rates.insert(base->rates.end(), e.rates.rates.begin(), e.rates.rates.end());
+        medians.push_back(*e.median);
       }
-    PairResult p;
-    if (entries.size() == 1) {
-      p.key = label;
-      p.verdict = Verdict::added;
-      p.reason = "only one run of this case on this system";
-    } else if (latest.status != "passed") {
-      p.key = label;
-      p.verdict = Verdict::status_changed;
-      p.base_status = entries[entries.size() - 2].status;
-      p.new_status = latest.status;
-      p.reason = fmt::format("{} -> {}{}", p.base_status, p.new_status, latest.reason.empty() ? "" : ": " + latest.reason);
-    } else if (medians.empty()) {
-      p.key = label;
-      p.verdict = Verdict::noisy;
-      p.reason = "no passed earlier run to compare with";
-    } else {
-      p = judge(label, pooled, latest.rates, o, median_of(medians));
+    }
+    if (!now && !base) continue;  // dropped before the window
+    const std::optional<double> rolling = medians.empty() ? std::nullopt : std::optional<double>(median_of(medians));
+    PairResult p = compare_case(base ? &*base : nullptr, now ? &now->rates : nullptr, o, rolling);
+    p.key = key.second + " [" + entries.back().hostname + "]";
+    if (p.verdict == Verdict::added) p.reason = "first run of this case on this system";
+    if (!now) p.reason = "in earlier runs on this system, not in the latest";
+    if (p.p_value)
       p.reason = (p.reason.empty() ? "" : p.reason + "; ") +
                  fmt::format("vs rolling median of {} earlier run{}", medians.size(), medians.size() == 1 ? "" : "s");
-    }
-    p.family = family[key];
-    p.unit = latest.unit;
     c.pairs.push_back(p);
   }
-  c.summary = ojson::object();
+  c.summary = geomean_summary(c.pairs);
   return c;
 }
 

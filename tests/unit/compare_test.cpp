@@ -63,3 +63,21 @@ TEST(FailOn, StatusChangesMissingAndRegressionsFail) {
 
 }  // namespace
 }  // namespace ccb
+
+namespace ccb {
+namespace {
+
+TEST(SystemDifferences, EveryLibraryVersionABackendReportsIsCompared) {
+  RunRates a;
+  a.format = "ccbench";
+  a.system = ojson{{"cpu", {{"model", "X"}}},
+                   {"backends", {{"cuda", {{"driver_version", "12.4"}, {"cudnn_version", "9.1.0"}}}}}};
+  RunRates b = a;
+  b.system["backends"]["cuda"]["driver_version"] = "12.8";
+  const Comparison c = compare_runs(a, b, CompareOptions{});
+  ASSERT_EQ(c.differences.size(), 1u);
+  EXPECT_EQ(c.differences[0], "cuda.driver_version: \"12.4\" vs \"12.8\"");
+}
+
+}  // namespace
+}  // namespace ccb

@@ -76,6 +76,94 @@ TEST_F(History, TrendComparesLatestWithRollingMedianOfEarlierRuns) {
   EXPECT_EQ(h.trend(5, {"", "gemm", "", ""}, CompareOptions{}).pairs[0].verdict, Verdict::status_changed);
 }
 
+TEST_F(History, TrendUsesCompareVerdictsForStatusesAndMissingCases) {
+  HistoryStore h(path_, true);
+  h.add(run("n1", "2026-11-01T00:00:00Z", {}, "skipped"));
+  h.add(run("n1", "2026-11-02T00:00:00Z", {}, "skipped"));
+  Comparison c = h.trend(5, {"", "gemm", "", ""}, CompareOptions{});
+  ASSERT_EQ(c.pairs.size(), 1u);
+  EXPECT_EQ(c.pairs[0].verdict, Verdict::unchanged);  // skipped in both: nothing changed
+  EXPECT_FALSE(fails(c.pairs[0], FailOn::regression));
+
+  h.add(run("n1", "2026-11-03T00:00:00Z", {100, 101, 99, 100, 102}));  // recovered
+  c = h.trend(5, {"", "gemm", "", ""}, CompareOptions{});
+  EXPECT_EQ(c.pairs[0].verdict, Verdict::status_changed);
+  EXPECT_EQ(c.pairs[0].base_status, "skipped");
+
+  RunRates dropped = run("n1", "2026-11-04T00:00:00Z", {100, 101, 99, 100, 102});
+  dropped.cases.pop_back();  // the STREAM case is gone from the latest run
+  h.add(dropped);
+  c = h.trend(5, {}, CompareOptions{});
+  ASSERT_EQ(c.pairs.size(), 2u);
+  EXPECT_EQ(c.pairs[1].verdict, Verdict::missing);
+  EXPECT_TRUE(fails(c.pairs[1], FailOn::regression));
+  EXPECT_EQ(c.summary["gemm"]["cases"], 1);  // the geometric mean counts passed pairs only
+}
+
+TEST_F(History, ForeignAndEmptyDatabasesAreRefusedAndLeftUntouched) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "CREATE TABLE inventory (item TEXT)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  for (bool create : {false, true}) {
+    try {
+      HistoryStore h(path_, create);
+      FAIL() << "a foreign database was opened as history";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("not a ccbench history database (it holds tables of its own)"), std::string::npos);
+    }
+  }
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &s, nullptr);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(s, 0), 1);  // no ccbench tables were added
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+
+  const fs::path empty = dir_ / "empty.db";
+  std::ofstream(empty).close();
+  EXPECT_THROW(HistoryStore(empty, false), UsageError);
+  EXPECT_EQ(fs::file_size(empty), 0u);
+}
+
+TEST_F(History, CorruptedAndLockedDatabasesAreBadInputNotACrashOrAHang) {
+  {
+    HistoryStore h(path_, true);
+    for (int day = 1; day <= 9; ++day) h.add(run("n1", fmt::format("2026-11-0{}T00:00:00Z", day), {100, 101, 99, 100}));
+  }
+  {
+    sqlite3* db = nullptr;  // a second process holding the write lock
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    try {
+      HistoryStore h(path_, true);
+      h.add(run("n1", "2026-11-10T00:00:00Z", {100, 101, 99, 100}));
+      FAIL() << "added to a locked database";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("locked by another process"), std::string::npos) << e.what();
+    }
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+  }
+  {
+    HistoryStore h(path_, false);  // checkpoint the WAL into the main file before damaging it
+  }
+  std::fstream f(path_, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(4096 + 100);
+  const std::string garbage(3000, '\x5a');
+  f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  f.close();
+  try {
+    HistoryStore h(path_, false);
+    h.trend(5, {}, CompareOptions{});
+    h.runs({});
+    FAIL() << "a corrupted database was read without complaint";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("h.db"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(History, SchemaIsVersionedAndBadFilesAreRefused) {
   { HistoryStore h(path_, true); }
   sqlite3* db = nullptr;
