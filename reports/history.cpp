@@ -203,28 +203,34 @@ HistoryStore::HistoryStore(const std::filesystem::path& path, bool create) : pat
   sqlite3_busy_timeout(db_, 10000);
   try {
     exec(db_, "PRAGMA foreign_keys = ON", path_);
-    int version = 0;
-    {
+    auto read_version = [&] {
       Stmt s(db_, "PRAGMA user_version", path_);
-      if (s.step()) version = static_cast<int>(s.integer(0));
-    }
+      return s.step() ? static_cast<int>(s.integer(0)) : 0;
+    };
+    auto has_tables = [&] {
+      Stmt t(db_, "SELECT count(*) FROM sqlite_master", path_);
+      return t.step() && t.integer(0) > 0;
+    };
+    // Version 0 is not (yet) ours: only an empty database opened to add runs becomes one. Tables
+    // with version 0 are someone else's; ccbench writes both in one transaction, so reading the
+    // version again after seeing tables tells a concurrent creator's from a foreign database.
+    auto foreign = [&] {
+      return UsageError(fmt::format("{}: not a ccbench history database (it holds tables of its own)", path.string()));
+    };
+    int version = read_version();
+    if (version == 0 && has_tables()) version = read_version();
+    if (version == 0 && has_tables()) throw foreign();
     if (version > kLatest)
       throw UsageError(fmt::format("{}: history schema version {} is newer than this ccbench ({})", path.string(), version, kLatest));
-    if (version == 0) {
-      // Not (yet) ours: only an empty file opened to add runs becomes a history database.
-      Stmt t(db_, "SELECT count(*) FROM sqlite_master", path_);
-      if (t.step() && t.integer(0) > 0)
-        throw UsageError(fmt::format("{}: not a ccbench history database (it holds tables of its own)", path.string()));
-      if (!create)
-        throw UsageError(fmt::format("{}: not a ccbench history database yet: it is empty (ccbench history add "
-                                     "RESULT.json fills it)", path.string()));
-    }
+    if (version == 0 && !create)
+      throw UsageError(fmt::format("{}: not a ccbench history database yet: it is empty (ccbench history add "
+                                   "RESULT.json fills it)", path.string()));
     if (version < kLatest) {
       exec(db_, "PRAGMA journal_mode = WAL", path_);
       Transaction t(db_, path_);
       // Re-read inside the lock: another process may have migrated meanwhile.
-      Stmt s(db_, "PRAGMA user_version", path_);
-      version = s.step() ? static_cast<int>(s.integer(0)) : 0;
+      version = read_version();
+      if (version == 0 && has_tables()) throw foreign();
       for (int v = version; v < kLatest; ++v) exec(db_, kMigrations[v], path_);
       exec(db_, fmt::format("PRAGMA user_version = {}", kLatest), path_);
       t.commit();
