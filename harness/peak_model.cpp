@@ -237,7 +237,18 @@ void PeakModel::observe(const Result& r) {
   const json& d = r.details;
   if (d.contains("sustained_clock_mhz")) sustained_mhz_ = d["sustained_clock_mhz"].get<double>();
   if (d.contains("scalar_clock_mhz")) scalar_mhz_ = d["scalar_clock_mhz"].get<double>();
-  if (d.contains("fma_units")) fma_units_ = d["fma_units"].get<int>();
+  if (d.contains("fma_units_raw") && d.contains("threads")) {
+    // The kernel measures per thread. With more threads than cores (SMT), threads on one core
+    // share its FMA units: scale by threads per core, at most the SMT width.
+    const json cpu = system_.value("cpu", json::object());
+    const double cores = number_or(cpu, "cores", 0), logical = number_or(cpu, "threads", 0);
+    const double threads = d["threads"].get<double>();
+    double share = cores > 0 && threads > cores ? threads / cores : 1.0;
+    if (cores > 0 && logical >= cores) share = std::min(share, logical / cores);
+    fma_units_ = std::max(1, static_cast<int>(std::lround(d["fma_units_raw"].get<double>() * share)));
+  } else if (d.contains("fma_units")) {
+    fma_units_ = d["fma_units"].get<int>();
+  }
   rebuild();
 }
 

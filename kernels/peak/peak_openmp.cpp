@@ -230,7 +230,8 @@ class PeakOpenmp final : public KernelInstance {
 
   json details() override {
     calibrate();
-    // Vector FMAs per cycle per core at the sustained clock: the FMA unit count.
+    // Vector FMAs per cycle per thread at the sustained clock: the FMA unit count when each
+    // thread has a core to itself (the peak model scales it when threads share cores).
     const double units = fma_per_cpu_s_ / isa_hz_;
     return json{{"isa", kIsa},
                 {"vector_bits", kBits},

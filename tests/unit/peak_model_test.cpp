@@ -84,6 +84,20 @@ TEST(PeakModel, EfficiencyAndAboveCeilingIsMistrusted) {
   EXPECT_EQ(failed.status, Status::failed);
 }
 
+TEST(PeakModel, FmaUnitsMeasuredPerThreadAreScaledWhenThreadsShareCores) {
+  json sys = skylake_node();
+  sys["cpu"]["threads"] = 80;  // 2-way SMT: 80 threads on 40 cores, all busy in the kernel
+  PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
+  m.observe(passed_result("peak", DType::fp64, 5000,
+                          json{{"sustained_clock_mhz", 2000.0}, {"threads", 80}, {"fma_units_raw", 0.98}, {"fma_units", 1}}));
+  EXPECT_EQ(m.device("cpu")->basis["fma_units"], 2);
+  sys["cpu"]["threads"] = 40;  // no SMT: per thread is per core
+  PeakModel plain(HardwareTables::load(config_dir() / "hardware"), sys);
+  plain.observe(passed_result("peak", DType::fp64, 5000,
+                              json{{"sustained_clock_mhz", 2000.0}, {"threads", 40}, {"fma_units_raw", 0.98}, {"fma_units", 1}}));
+  EXPECT_EQ(plain.device("cpu")->basis["fma_units"], 1);
+}
+
 TEST(PeakModel, AmxAddsBf16AndInt8PeaksAndGpusComeFromTheirTableRow) {
   json sys = skylake_node();
   sys["cpu"]["isa"].push_back("amx_bf16");
