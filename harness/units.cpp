@@ -28,16 +28,14 @@ std::optional<double> parse_si(std::string_view text) {
   const std::size_t num_start = i;
   if (!digits()) return std::nullopt;  // rejects sign, leading prefix, "nan", ".5"
   if (i < n && text[i] == '.' && !(++i, digits())) return std::nullopt;
-  // An exponent only where digits follow: "45E" is 45 exa, "4e16" is 4 x 10^16.
-  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+  // A lowercase e starts an exponent ("4e16" is 4 x 10^16); an uppercase E is always the exa
+  // prefix ("45E" is 45 exa), so "45E3" is refused rather than read as 45 x 10^3.
+  if (i < n && text[i] == 'e') {
     std::size_t j = i + 1;
     if (j < n && (text[j] == '+' || text[j] == '-')) ++j;
-    if (j < n && std::isdigit(static_cast<unsigned char>(text[j]))) {
-      i = j;
-      digits();
-    } else if (text[i] == 'e') {
-      return std::nullopt;  // "1e": not a number, and not a prefix either
-    }
+    if (!(j < n && std::isdigit(static_cast<unsigned char>(text[j])))) return std::nullopt;  // "1e"
+    i = j;
+    digits();
   }
   const double number = std::strtod(std::string(text.substr(num_start, i - num_start)).c_str(), nullptr);
   while (i < n && text[i] == ' ') ++i;

@@ -6,9 +6,9 @@
 
 namespace ccb {
 
-// Parses a positive quantity: a decimal number, an optional SI prefix (k M G T P E Z) and an
-// optional unit (FLOPS, FLOP/s, OPS, OP/s). Returns nullopt for anything else: "40Q", "-3P",
-// "P40", "0P", "nan".
+// Parses a positive quantity: a decimal number (a lowercase e for an exponent), an optional SI
+// prefix (k M G T P E Z; E is always exa) and an optional unit (FLOPS, FLOP/s, OPS, OP/s).
+// Returns nullopt for anything else: "40Q", "-3P", "P40", "0P", "nan", "45E3".
 std::optional<double> parse_si(std::string_view text);
 
 // "40.0 PFLOPS": three significant digits with the largest prefix that keeps the number >= 1.

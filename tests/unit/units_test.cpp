@@ -17,7 +17,7 @@ TEST(Units, ParsesSiQuantities) {
 
 TEST(Units, RejectsMalformedQuantities) {
   for (const char* bad : {"40Q", "-3P", "P40", "", " ", "0P", "0", "nan", "inf", "40PP", "40 P FLOPS", ".5P", "5.P",
-                          "40 pflops", "40 PFLOPS extra", "1e", "+40P", "40K", "1e400"})
+                          "40 pflops", "40 PFLOPS extra", "1e", "+40P", "40K", "1e400", "45E3", "40E-3P"})
     EXPECT_FALSE(parse_si(bad)) << "'" << bad << "'";
 }
 
