@@ -46,6 +46,7 @@ int sysinfo() {
 
 int peak(const PeakArgs& a) {
   json peaks, results = json::array();
+  bool bad = false;
   if (!a.from.empty()) {
     const ijson doc = read_json_file(a.from, "result file");
     const Where w{a.from, ""};
@@ -56,6 +57,12 @@ int peak(const PeakArgs& a) {
     peaks = json::parse(doc["peaks"].dump());
     results = json::parse(doc.value("results", ijson::array()).dump());
   } else {
+    // Refuse before allocating: the three FP64 matrices of the CPU GEMM must fit.
+    const double need = GemmProblem{a.gemm_n, a.gemm_n, a.gemm_n, false, false, DType::fp64}.footprint_bytes();
+    const double available = static_cast<double>(available_memory_bytes());
+    if (available > 0 && need > 0.9 * available)
+      throw UsageError(fmt::format("--gemm-n {}: the FP64 GEMM needs {:.2f} GB of memory for its buffers, {:.2f} GB "
+                                   "available", a.gemm_n, need * 1e-9, available * 1e-9));
     Registry registry;
     register_builtin_backends(registry);
     Runner runner(registry, RunOptions{a.repetitions, 0, a.threads});
@@ -85,6 +92,7 @@ int peak(const PeakArgs& a) {
       Result r = runner.run(cases[i]);
       model.take(r);
       progress.done(i, r);
+      bad = bad || is_bad(r.status);
       results.push_back(r.to_json());
     }
     peaks = model.to_json();
@@ -93,7 +101,7 @@ int peak(const PeakArgs& a) {
     fmt::print("{}\n", json{{"peaks", peaks}, {"results", results}}.dump(2));
   else
     fmt::print("{}", peak_table(peaks, results));
-  return 0;
+  return bad ? 1 : 0;  // a measurement that failed, was mistrusted or errored
 }
 
 int rate(const RateArgs& a) {

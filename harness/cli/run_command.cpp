@@ -64,6 +64,8 @@ int run(const RunArgs& a, const std::vector<std::string>& argv) {
                         {"threads", options.threads},
                         {"cases", suite.cases.size()}};
   json system = probe_system(registry);
+  for (const auto& [name, info] : system["backends"].items())
+    if (info.contains("warning")) fmt::print(stderr, "ccbench: warning: {}: {}\n", name, info["warning"].get<std::string>());
   PeakModel peaks(hardware, system);
   ResultDocument doc(argv, suite_json, std::move(system));
   doc.set_peaks(peaks.to_json(), node_ratings(bases, peaks, doc.results()));

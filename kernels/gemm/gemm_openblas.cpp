@@ -1,6 +1,9 @@
 // GEMM through OpenBLAS's CBLAS interface (row-major).
 #include <cblas.h>
 
+#include <set>
+#include <string>
+
 #include <fmt/format.h>
 
 #include "harness/backend.hpp"
@@ -58,6 +61,23 @@ class OpenblasGemm final : public KernelInstance {
   AlignedBuffer a_, b_, c_;
 };
 
+// OpenBLAS falls back to old SSE kernels for CPU models it does not know (a newer CPU, or one a
+// VM disguises); its GEMM figures are then a fraction of what the hardware does.
+std::string core_warning() {
+  static const std::set<std::string> kPreAvx2{"Katmai", "Coppermine", "Northwood", "Prescott", "Banias", "Core2",
+                                               "Penryn", "Dunnington", "Nehalem", "Atom", "Opteron", "Barcelona"};
+  const std::string core = openblas_get_corename();
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (kPreAvx2.count(core) && __builtin_cpu_supports("avx2"))
+    return fmt::format("OpenBLAS runs its {} kernels, without the AVX2/AVX-512 this CPU has (it does not know this "
+                       "CPU model): its GEMM figures are far below the hardware's; set OPENBLAS_CORETYPE (e.g. "
+                       "SkylakeX, Haswell, Zen) to pick the right kernels",
+                       core);
+#endif
+  return {};
+}
+
 class OpenblasBackend final : public Backend {
  public:
   std::string name() const override { return "openblas"; }
@@ -65,11 +85,13 @@ class OpenblasBackend final : public Backend {
 
   json device_info() const override {
     const int par = openblas_get_parallel();
-    return json{{"library", "OpenBLAS"},
-                {"config", openblas_get_config()},
-                {"core", openblas_get_corename()},
-                {"threading", par == 0 ? "sequential" : par == 1 ? "pthreads" : "openmp"},
-                {"threads", openblas_get_num_threads()}};
+    json info{{"library", "OpenBLAS"},
+              {"config", openblas_get_config()},
+              {"core", openblas_get_corename()},
+              {"threading", par == 0 ? "sequential" : par == 1 ? "pthreads" : "openmp"},
+              {"threads", openblas_get_num_threads()}};
+    if (const std::string w = core_warning(); !w.empty()) info["warning"] = w;
+    return info;
   }
 
   std::vector<std::string> kernels() const override { return {"gemm", "conv"}; }
