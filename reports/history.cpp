@@ -3,11 +3,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -226,7 +228,14 @@ HistoryStore::HistoryStore(const std::filesystem::path& path, bool create) : pat
       throw UsageError(fmt::format("{}: not a ccbench history database yet: it is empty (ccbench history add "
                                    "RESULT.json fills it)", path.string()));
     if (version < kLatest) {
-      exec(db_, "PRAGMA journal_mode = WAL", path_);
+      // Two processes switching a new database to WAL at once deadlock, and SQLite answers one
+      // with SQLITE_BUSY at once instead of waiting: retry until the other has switched it.
+      for (int attempt = 0;; ++attempt) {
+        const int rc = sqlite3_exec(db_, "PRAGMA journal_mode = WAL", nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK) break;
+        if ((rc & 0xff) != SQLITE_BUSY || attempt == 200) db_error(db_, path_, "switch to WAL");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
       Transaction t(db_, path_);
       // Re-read inside the lock: another process may have migrated meanwhile.
       version = read_version();
