@@ -171,7 +171,13 @@ void PeakModel::rebuild() {
       p.formula = fmt::format("{} cores x {:.0f} MHz x {} ops/cycle ({})", cores, nominal, u.ops_per_cycle, u.id);
       p.source = u.source;
       p.certainty = u.certainty;
-      d.precisions.push_back(p);
+      // Several units may offer a precision (AMX and AVX512_BF16): the fastest sets the peak.
+      auto same = std::find_if(d.precisions.begin(), d.precisions.end(),
+                               [&](const PrecisionPeak& q) { return q.precision == p.precision; });
+      if (same == d.precisions.end())
+        d.precisions.push_back(p);
+      else if (p.ceiling > same->ceiling)
+        *same = p;
     }
   }
   sort_precisions(d);

@@ -102,6 +102,13 @@ TEST(PeakModel, AmxAddsBf16AndInt8PeaksAndGpusComeFromTheirTableRow) {
   json sys = skylake_node();
   sys["cpu"]["isa"].push_back("amx_bf16");
   sys["cpu"]["isa"].push_back("amx_int8");
+  sys["cpu"]["isa"].push_back("avx512_bf16");  // slower than AMX: the faster unit sets the peak
+  {
+    json no_amx = skylake_node();
+    no_amx["cpu"]["isa"].push_back("avx512_bf16");
+    const PeakModel m(HardwareTables::load(config_dir() / "hardware"), no_amx);
+    EXPECT_DOUBLE_EQ(*m.device("cpu")->find("bf16")->theoretical_nominal, 40 * 2400e6 * 128);
+  }
   sys["accelerators"] = json::array({json{{"device", "cuda:0"}, {"name", "NVIDIA A100-SXM4-40GB"}, {"sm_count", 108},
                                           {"clock_mhz", 1410.0}}});
   const PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
