@@ -204,6 +204,11 @@ RunRates load_run(const std::filesystem::path& path) {
     throw UsageError(fmt::format("{}: malformed {} file: {}", source,
                                  doc.contains("schema") ? "result" : "Google Benchmark JSON", e.what()));
   }
+  if (const std::string id = doc.is_object() && doc.contains("schema") && doc["schema"].is_string()
+                                ? doc["schema"].get<std::string>() : "";
+      id.rfind("urn:ccbench:schema:result:", 0) == 0)
+    throw UsageError(fmt::format("{}: unsupported result schema \"{}\" (this ccbench reads \"{}\")", source, id,
+                                 kResultSchemaId));
   throw UsageError(fmt::format("{}: not a ccbench result file (\"schema\": \"{}\") nor Google Benchmark JSON "
                                "(\"context\" and \"benchmarks\")", source, kResultSchemaId));
 }

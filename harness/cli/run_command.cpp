@@ -97,7 +97,9 @@ int run(const RunArgs& a, const std::vector<std::string>& argv) {
     write_file_atomic(a.gbench_json, gbench_json(doc.to_json()).dump(2) + "\n");
     fmt::print(stderr, "Google Benchmark JSON: {}\n", a.gbench_json);
   }
-  if (!a.history.empty()) {
+  if (!a.history.empty() && g_interrupted) {
+    fmt::print(stderr, "history {}: run not added: it was interrupted\n", a.history);
+  } else if (!a.history.empty()) {
     HistoryStore store(a.history, true);
     fmt::print(stderr, "history {}: {}\n", a.history, store.add(load_run(out)) ? "run added" : "run already stored");
   }
