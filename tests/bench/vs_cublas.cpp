@@ -17,13 +17,12 @@
 #include "harness/runner.hpp"
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/common/fill.hpp"
+#include "tests/bench/peer.hpp"
 
 namespace {
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
+using ccb::peer::harness_samples;
+using ccb::peer::median;
 
 // Seconds per call of `fn` (enqueued on `stream`), `reps` samples of `batch` back-to-back calls
 // each, after one untimed call.
@@ -46,13 +45,6 @@ std::vector<double> time_direct(cudaStream_t stream, int reps, int batch, const 
   cudaEventDestroy(start);
   cudaEventDestroy(stop);
   return t;
-}
-
-std::vector<double> harness_samples(ccb::Runner& runner, const ccb::Case& c) {
-  const ccb::Result r = runner.run(c);
-  if (r.status != ccb::Status::passed)
-    throw std::runtime_error(fmt::format("{}: {} ({})", r.name(), ccb::to_string(r.status), r.reason));
-  return r.samples;
 }
 
 struct Check {

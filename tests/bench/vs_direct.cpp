@@ -19,15 +19,14 @@
 #include "harness/sysinfo.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
+#include "tests/bench/peer.hpp"
 
 namespace {
 
-using ccb::Result;
+using ccb::peer::harness_samples;
+using ccb::peer::median;
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
+using ccb::Result;
 
 // Times `fn` `reps` times after one untimed warm-up; returns seconds per call.
 std::vector<double> time_direct(int reps, const std::function<void()>& fn) {
@@ -39,13 +38,6 @@ std::vector<double> time_direct(int reps, const std::function<void()>& fn) {
     t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return t;
-}
-
-std::vector<double> harness_samples(ccb::Runner& runner, const ccb::Case& c) {
-  const Result r = runner.run(c);
-  if (r.status != ccb::Status::passed)
-    throw std::runtime_error(fmt::format("{}: {} ({})", r.name(), ccb::to_string(r.status), r.reason));
-  return r.samples;
 }
 
 struct Check {

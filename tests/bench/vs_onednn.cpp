@@ -16,16 +16,15 @@
 #include "harness/runner.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
+#include "tests/bench/peer.hpp"
 
 namespace {
 
+using ccb::peer::harness_samples;
+using ccb::peer::median;
+
 using dnnl::memory;
 using tag = memory::format_tag;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 memory::data_type in_dt(ccb::DType d) {
   return d == ccb::DType::bf16 ? memory::data_type::bf16 : d == ccb::DType::int8 ? memory::data_type::s8 : memory::data_type::f32;
@@ -126,9 +125,7 @@ int main(int argc, char** argv) {
   ccb::Runner runner(registry, ccb::RunOptions{reps, 0, 0});
   Direct direct;
   auto harness = [&](const std::string& backend, const ccb::Problem& p) {
-    const auto r = runner.run(ccb::Case{backend, p, {}});
-    if (r.status != ccb::Status::passed) throw std::runtime_error(fmt::format("{}: {} ({})", r.name(), ccb::to_string(r.status), r.reason));
-    return r.samples;
+    return harness_samples(runner, ccb::Case{backend, p, {}});
   };
   auto compare = [&](const ccb::Problem& p, const std::function<std::vector<double>()>& peer) {
     std::vector<double> h, d;
