@@ -410,7 +410,7 @@ std::string render_table(const Comparison& c, FailOn mode) {
 std::string render_markdown(const Comparison& c, FailOn mode) {
   std::string out = fmt::format("### ccbench compare: {} of {} cases fail\n\n", failures(c, mode), c.pairs.size());
   if (!c.differences.empty()) {
-    out += "**The two runs come from different systems:**\n\n";
+    out += "**Not the same system:**\n\n";
     for (const auto& d : c.differences) out += fmt::format("- `{}`\n", d);
     out += "\n";
   }
@@ -460,13 +460,33 @@ std::string render_junit(const Comparison& c, FailOn mode) {
 Comparison compare_baseline(const std::filesystem::path& path, const RunRates& next) {
   const ijson doc = read_json_file(path, "baseline file");
   const Where w{path.string(), ""};
-  reject_unknown_keys(doc, w, {"system", "description", "references"});
+  reject_unknown_keys(doc, w, {"system", "match", "description", "references"});
   string_field(doc, "system", w);
   const auto& refs = required(doc, "references", w);
   if (!refs.is_array() || refs.empty()) w["references"].fail("expected a non-empty array");
   std::map<std::string, const CaseRates*> in_next;
   for (const auto& x : next.cases) in_next[x.key] = &x;
   Comparison c;
+  // Optional "match": text the run's CPU model and accelerator names must contain, so that a
+  // run on another system is flagged rather than judged silently against foreign figures.
+  if (doc.contains("match")) {
+    const auto& m = doc["match"];
+    if (!m.is_object()) w["match"].fail("expected an object with \"cpu_model\" and/or \"accelerator\"");
+    reject_unknown_keys(m, w["match"], {"cpu_model", "accelerator"});
+    const ojson cpu = next.system.value("cpu", ojson::object());
+    if (m.contains("cpu_model")) {
+      const std::string want = string_field(m, "cpu_model", w["match"]), got = cpu.value("model", "");
+      if (got.find(want) == std::string::npos)
+        c.differences.push_back(fmt::format("the baseline is for CPU \"{}\", the run is on \"{}\"", want, got));
+    }
+    if (m.contains("accelerator")) {
+      const std::string want = string_field(m, "accelerator", w["match"]);
+      bool found = false;
+      for (const auto& a : next.system.value("accelerators", ojson::array()))
+        found = found || a.value("name", "").find(want) != std::string::npos;
+      if (!found) c.differences.push_back(fmt::format("the baseline is for accelerator \"{}\", the run has none such", want));
+    }
+  }
   for (std::size_t i = 0; i < refs.size(); ++i) {
     const Where wr = w["references"][i];
     const auto& r = refs[i];

@@ -30,7 +30,7 @@ FailOn parse_fail_on(const std::string& s) {
 
 int report(const Comparison& c, const std::string& format, FailOn mode, const CompareOptions& o, const std::string& out) {
   if (!c.differences.empty() && format != "json") {
-    fmt::print(stderr, "ccbench: warning: the two runs come from different systems:\n");
+    fmt::print(stderr, "ccbench: warning: not the same system:\n");
     for (const auto& d : c.differences) fmt::print(stderr, "  {}\n", d);
   }
   const std::string text = format == "markdown" ? render_markdown(c, mode)
