@@ -51,6 +51,7 @@ class Backend {
   // Accelerator backends: how many devices this machine has for it (0 when none, e.g. no
   // driver); nullopt for a backend that runs on the host.
   virtual std::optional<int> device_count() const { return std::nullopt; }
+  bool is_accelerator() const { return device_count().has_value(); }
   // Makes device `index` current for device(), supports*() and create(); requires
   // 0 <= index < *device_count(). Host backends have only device 0.
   virtual void select_device(int index) {

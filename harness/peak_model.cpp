@@ -197,11 +197,7 @@ void PeakModel::rebuild() {
 
 void PeakModel::take(Result& r) {
   annotate(r);  // first: a result above the ceiling must not feed the model
-  const bool gpu_gemm = r.kernel == "gemm" && r.device != "cpu";
-  if ((r.kernel == "peak" || gpu_gemm) && r.status == Status::passed) {
-    observe(r);
-    annotate(r);
-  }
+  if (observe(r)) annotate(r);
 }
 
 const PrecisionPeak* PeakModel::peak_for(const Result& r) const {
@@ -215,17 +211,17 @@ const PrecisionPeak* PeakModel::peak_for(const Result& r) const {
   return p;
 }
 
-void PeakModel::observe(const Result& r) {
+bool PeakModel::observe(const Result& r) {
   const bool gpu = r.device != "cpu";
-  if ((r.kernel != "peak" && !(gpu && r.kernel == "gemm")) || r.status != Status::passed || !r.rate()) return;
+  if ((r.kernel != "peak" && !(gpu && r.kernel == "gemm")) || r.status != Status::passed || !r.rate()) return false;
   std::string precision = precision_of(*parse_dtype(r.dtype));
   if (gpu) {
     // The FMA kernel measures the CUDA-core peaks (FP64, FP32; its FP16 is not the tensor
     // peak); the best GEMM measures the tensor-core ones.
-    if (r.kernel == "peak" && precision != "fp64" && precision != "fp32") return;
+    if (r.kernel == "peak" && precision != "fp64" && precision != "fp32") return false;
     if (r.kernel == "gemm") {
       const PrecisionPeak* p = peak_for(r);
-      if (!p || (!is_tensor_precision(p->precision) && p->precision != "fp64_tensor")) return;
+      if (!p || (!is_tensor_precision(p->precision) && p->precision != "fp64_tensor")) return false;
       precision = p->precision;
     }
     const double flops = r.rate()->median * 1e9;
@@ -236,7 +232,7 @@ void PeakModel::observe(const Result& r) {
     else if (r.kernel == "peak" || flops > std::get<2>(*it))
       std::get<2>(*it) = flops;
     rebuild();
-    return;
+    return true;
   }
   std::erase_if(cpu_measured_, [&](const auto& m) { return m.first == precision; });
   cpu_measured_.emplace_back(precision, r.rate()->median * 1e9);
@@ -256,6 +252,7 @@ void PeakModel::observe(const Result& r) {
     fma_units_ = d["fma_units"].get<int>();
   }
   rebuild();
+  return true;
 }
 
 void PeakModel::annotate(Result& r) const {

@@ -47,12 +47,12 @@ class PeakModel {
   // `system` is the system section of a result document (probe_system()).
   PeakModel(HardwareTables tables, json system);
 
-  // Annotates `r` (below), and when it is a peak-kernel result still passed after that, takes
-  // its measurements and annotates it again against them. What every new result goes through.
+  // Annotates `r` (below); when observe() then takes a measurement from it, annotates it again
+  // against the updated model. What every new result goes through.
   void take(Result& r);
   // Takes the measurements of a passed peak-kernel result (peak/cpu/fp64 ...), and on a GPU of a
-  // passed tensor-core GEMM (the best one is the measured tensor peak).
-  void observe(const Result& r);
+  // passed tensor-core GEMM (the best one is the measured tensor peak). False when `r` has none.
+  bool observe(const Result& r);
   // Sets r.efficiency for GEMM, convolution and peak results; a passed result whose best rate exceeds
   // 1.05x the device's ceiling becomes mistrusted.
   void annotate(Result& r) const;

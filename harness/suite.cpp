@@ -64,7 +64,7 @@ void add_stream_cases(const ijson& c, const Where& w, const std::vector<std::str
     for (const auto& b : backends) {
       // An accelerator's arrays live in its own memory: "auto" does not follow the host's cache,
       // and the CPU's non-temporal variants are not in its default ops.
-      const bool accelerator = ctx.registry->find(b)->device_count().has_value();
+      const bool accelerator = ctx.registry->find(b)->is_accelerator();
       std::vector<std::string> case_notes = notes;
       std::int64_t count = n;
       if (accelerator && automatic) {
@@ -115,15 +115,8 @@ void add_peak_cases(const ijson& c, const Where& w, const std::vector<std::strin
                     const std::vector<DType>& dtypes, const Registry& registry, std::vector<Case>& out) {
   reject_unknown_keys(c, w, {"kernel", "backend", "dtype"});
   for (const auto& b : backends) {
-    const bool host = registry.find(b)->device() == "cpu";
-    for (DType d : dtypes) {
-      PeakProblem p{d};
-      if (!host) {
-        p.target = "gpu";
-        p.fmas = PeakProblem::kGpuFmas;
-      }
-      out.push_back(Case{b, p, {}});
-    }
+    const bool accelerator = registry.find(b)->is_accelerator();
+    for (DType d : dtypes) out.push_back(Case{b, accelerator ? PeakProblem::on_gpu(d) : PeakProblem{d}, {}});
   }
 }
 

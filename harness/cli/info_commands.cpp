@@ -73,12 +73,7 @@ int peak(const PeakArgs& a) {
     // Every GPU: the CUDA-core FMA peaks, and GEMM at 8192^3 for the tensor-core peaks.
     if (Backend* cuda = registry.find("cuda"); cuda && cuda->availability().ok) {
       for (int dev = 0; dev < cuda->device_count().value_or(0); ++dev) {
-        for (DType d : {DType::fp64, DType::fp32}) {
-          PeakProblem p{d};
-          p.target = "gpu";
-          p.fmas = PeakProblem::kGpuFmas;
-          cases.push_back({"cuda", p, {}, dev});
-        }
+        for (DType d : {DType::fp64, DType::fp32}) cases.push_back({"cuda", PeakProblem::on_gpu(d), {}, dev});
         constexpr std::int64_t n = 8192;
         for (DType d : {DType::fp64, DType::tf32, DType::bf16})
           cases.push_back({"cuda", GemmProblem{n, n, n, false, false, d}, {}, dev});

@@ -18,7 +18,16 @@ void fail(const char* library, const std::string& name, const std::string& text,
   throw std::runtime_error(fmt::format("{}:{}: {} failed: {} {}: {}", file, line, expr, library, name, text));
 }
 
-DeviceBuffer::DeviceBuffer(std::size_t bytes) : bytes_(bytes) { CCB_CUDA(cudaMalloc(&ptr_, std::max<std::size_t>(bytes, 1))); }
+void check(cudaError_t status, const char* expr, const char* file, int line) {
+  if (status != cudaSuccess) fail("CUDA", cudaGetErrorName(status), cudaGetErrorString(status), expr, file, line);
+}
+
+void check(cublasStatus_t status, const char* expr, const char* file, int line) {
+  if (status != CUBLAS_STATUS_SUCCESS)
+    fail("cuBLAS", cublasGetStatusName(status), cublasGetStatusString(status), expr, file, line);
+}
+
+DeviceBuffer::DeviceBuffer(std::size_t bytes) : bytes_(bytes) { CCB_CHECK(cudaMalloc(&ptr_, std::max<std::size_t>(bytes, 1))); }
 DeviceBuffer::DeviceBuffer(DeviceBuffer&& o) noexcept
     : ptr_(std::exchange(o.ptr_, nullptr)), bytes_(std::exchange(o.bytes_, 0)) {}
 DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& o) noexcept {
@@ -29,17 +38,17 @@ DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& o) noexcept {
 DeviceBuffer::~DeviceBuffer() {
   if (ptr_) cudaFree(ptr_);
 }
-void DeviceBuffer::upload(const void* host) const { CCB_CUDA(cudaMemcpy(ptr_, host, bytes_, cudaMemcpyHostToDevice)); }
-void DeviceBuffer::download(void* host) const { CCB_CUDA(cudaMemcpy(host, ptr_, bytes_, cudaMemcpyDeviceToHost)); }
+void DeviceBuffer::upload(const void* host) const { CCB_CHECK(cudaMemcpy(ptr_, host, bytes_, cudaMemcpyHostToDevice)); }
+void DeviceBuffer::download(void* host) const { CCB_CHECK(cudaMemcpy(host, ptr_, bytes_, cudaMemcpyDeviceToHost)); }
 
-PinnedBuffer::PinnedBuffer(std::size_t bytes) { CCB_CUDA(cudaMallocHost(&ptr_, std::max<std::size_t>(bytes, 1))); }
+PinnedBuffer::PinnedBuffer(std::size_t bytes) { CCB_CHECK(cudaMallocHost(&ptr_, std::max<std::size_t>(bytes, 1))); }
 PinnedBuffer::~PinnedBuffer() {
   if (ptr_) cudaFreeHost(ptr_);
 }
 
 DeviceProperties properties(int device) {
   cudaDeviceProp p{};
-  CCB_CUDA(cudaGetDeviceProperties(&p, device));
+  CCB_CHECK(cudaGetDeviceProperties(&p, device));
   auto attr = [&](cudaDeviceAttr a) {
     int v = 0;
     return cudaDeviceGetAttribute(&v, a, device) == cudaSuccess ? v : 0;
@@ -67,14 +76,14 @@ Context& context(int device) {
   static std::mutex mutex;
   static std::map<int, std::unique_ptr<Context>> contexts;
   std::lock_guard lock(mutex);
-  CCB_CUDA(cudaSetDevice(device));
+  CCB_CHECK(cudaSetDevice(device));
   auto& slot = contexts[device];
   if (!slot) {
     auto c = std::make_unique<Context>();
     c->device = device;
     c->props = properties(device);
-    CCB_CUDA(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking));
-    CCB_CUBLAS(cublasLtCreate(&c->cublaslt));
+    CCB_CHECK(cudaStreamCreateWithFlags(&c->stream, cudaStreamNonBlocking));
+    CCB_CHECK(cublasLtCreate(&c->cublaslt));
     c->workspace = DeviceBuffer(kWorkspaceBytes);
     slot = std::move(c);
   }
@@ -82,9 +91,9 @@ Context& context(int device) {
 }
 
 double free_memory(int device) {
-  CCB_CUDA(cudaSetDevice(device));
+  CCB_CHECK(cudaSetDevice(device));
   std::size_t free_bytes = 0, total = 0;
-  CCB_CUDA(cudaMemGetInfo(&free_bytes, &total));
+  CCB_CHECK(cudaMemGetInfo(&free_bytes, &total));
   return static_cast<double>(free_bytes);
 }
 
@@ -94,8 +103,8 @@ void require_memory(double need_bytes, int device) {
 }
 
 TimedInstance::TimedInstance(int device) : ctx_(&context(device)) {
-  CCB_CUDA(cudaEventCreate(&start_));
-  CCB_CUDA(cudaEventCreate(&stop_));
+  CCB_CHECK(cudaEventCreate(&start_));
+  CCB_CHECK(cudaEventCreate(&stop_));
 }
 
 TimedInstance::~TimedInstance() {
@@ -106,22 +115,22 @@ TimedInstance::~TimedInstance() {
 }
 
 void TimedInstance::run() {
-  CCB_CUDA(cudaSetDevice(ctx_->device));
+  CCB_CHECK(cudaSetDevice(ctx_->device));
   if (launches_ == 0) {
     // Setup uploaded and initialized on the default stream; the launches go to ctx().stream.
     // Then one untimed launch pays the one-time costs (module loading, library first calls).
-    CCB_CUDA(cudaDeviceSynchronize());
+    CCB_CHECK(cudaDeviceSynchronize());
     launch();
-    CCB_CUDA(cudaStreamSynchronize(ctx_->stream));
+    CCB_CHECK(cudaStreamSynchronize(ctx_->stream));
   }
   const int n = std::max(launches_, 1);
-  CCB_CUDA(cudaEventRecord(start_, ctx_->stream));
+  CCB_CHECK(cudaEventRecord(start_, ctx_->stream));
   for (int i = 0; i < n; ++i) launch();
-  CCB_CUDA(cudaGetLastError());  // a launch that failed to start
-  CCB_CUDA(cudaEventRecord(stop_, ctx_->stream));
-  CCB_CUDA(cudaEventSynchronize(stop_));
+  CCB_CHECK(cudaGetLastError());  // a launch that failed to start
+  CCB_CHECK(cudaEventRecord(stop_, ctx_->stream));
+  CCB_CHECK(cudaEventSynchronize(stop_));
   float ms = 0;
-  CCB_CUDA(cudaEventElapsedTime(&ms, start_, stop_));
+  CCB_CHECK(cudaEventElapsedTime(&ms, start_, stop_));
   const double per_launch = static_cast<double>(ms) * 1e-3 / n;
   if (launches_ == 0) {
     // Calibration: enough launches for event timing to be far above its ~0.5 us resolution.

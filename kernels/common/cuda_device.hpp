@@ -18,23 +18,13 @@ namespace ccb::cuda {
 [[noreturn]] void fail(const char* library, const std::string& name, const std::string& text, const char* expr,
                        const char* file, int line);
 
-#define CCB_CUDA(expr)                                                                                  \
-  do {                                                                                                  \
-    const cudaError_t ccb_status_ = (expr);                                                             \
-    if (ccb_status_ != cudaSuccess)                                                                     \
-      ::ccb::cuda::fail("CUDA", cudaGetErrorName(ccb_status_), cudaGetErrorString(ccb_status_), #expr, \
-                        __FILE__, __LINE__);                                                            \
-  } while (0)
+// Each throws fail() unless `status` is success; CCB_CHECK(call) picks the library's overload
+// (cuDNN's is in conv/conv_cuda.cpp, its only user).
+void check(cudaError_t status, const char* expr, const char* file, int line);
+void check(cublasStatus_t status, const char* expr, const char* file, int line);
+#define CCB_CHECK(expr) ::ccb::cuda::check((expr), #expr, __FILE__, __LINE__)
 
-#define CCB_CUBLAS(expr)                                                                                          \
-  do {                                                                                                            \
-    const cublasStatus_t ccb_status_ = (expr);                                                                    \
-    if (ccb_status_ != CUBLAS_STATUS_SUCCESS)                                                                     \
-      ::ccb::cuda::fail("cuBLAS", cublasGetStatusName(ccb_status_), cublasGetStatusString(ccb_status_), #expr,    \
-                        __FILE__, __LINE__);                                                                      \
-  } while (0)
-
-// Device memory; throws std::runtime_error (via CCB_CUDA) when it cannot be had.
+// Device memory; throws std::runtime_error (via CCB_CHECK) when it cannot be had.
 class DeviceBuffer {
  public:
   DeviceBuffer() = default;
@@ -124,7 +114,6 @@ class TimedInstance : public KernelInstance {
   // Issues the kernel once on context().stream; must not synchronize.
   virtual void launch() = 0;
   Context& ctx() const { return *ctx_; }
-  int launches() const { return launches_; }
 
  private:
   static constexpr double kBatchSeconds = 0.02;

@@ -144,8 +144,8 @@ float decode_small(std::uint32_t bits, int ebits, int mbits, int bias, bool spec
   return sign ? -v : v;
 }
 
-// Nearest representable value (ties to even) of the format, by search over its finite codes:
-// the formats are at most 16 bits wide and only test and setup code converts.
+// Nearest representable value (ties to even) of the format: the exponent from frexp, the
+// mantissa rounded at that scale; overflow gives infinity (Special) or saturates.
 template <int Ebits, int Mbits, int Bias, bool Special>
 std::uint32_t encode_small(float f, float max_finite) {
   const std::uint32_t sign = std::signbit(f) ? 1u << (Ebits + Mbits) : 0u;

@@ -9,8 +9,8 @@
 
 namespace ccb {
 
-// Fills p[0, n) with values uniform in [lo, hi): rounded to nearest for Bf16, F16 and F8E4M3, floored for
-// integer types (so int8 in [-64, 64) gives -64..63).
+// Fills p[0, n) with values uniform in [lo, hi): rounded to nearest for Bf16, F16 and F8E4M3,
+// floored for integer types (so int8 in [-64, 64) gives -64..63).
 template <class T>
 void fill_uniform(T* p, std::size_t n, std::uint64_t seed, double lo, double hi);
 template <>

@@ -74,6 +74,9 @@ struct PeakProblem {
   std::int64_t fmas = kFmas;
   std::string target = "cpu";  // "cpu" or "gpu": what the id says the kernel ran on
 
+  // The GPU variant: target "gpu", kGpuFmas.
+  static PeakProblem on_gpu(DType d) { return PeakProblem{d, kGpuFmas, "gpu"}; }
+
   WorkModel work() const;
   std::string id() const;  // peak/cpu/fp64, peak/gpu/fp16
   double footprint_bytes() const { return 0; }

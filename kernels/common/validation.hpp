@@ -47,7 +47,7 @@ Validation validate_peak(const PeakProblem& p, const HostView& view);
 // cancel: for those the worst-case growth terms*eps of FP32 accumulation applies.
 double dot_tolerance(DType dtype, double terms, double check_terms);
 
-// Fraction of exact zeros among arr's elements (fp64 and fp32 arrays).
+// Fraction of exact zeros among arr's elements (every element type).
 double zero_fraction(const HostArray& arr);
 
 // The largest err(i) over i in [0, n) and an index where it occurs, computed in parallel. A NaN error counts as infinite, so it can never hide.

@@ -15,23 +15,21 @@
 #include "kernels/conv/conv_buffers.hpp"
 
 namespace ccb::cuda {
-namespace {
 
-#define CCB_CUDNN(expr)                                                                                       \
-  do {                                                                                                        \
-    const cudnnStatus_t s_ = (expr);                                                                          \
-    if (s_ != CUDNN_STATUS_SUCCESS)                                                                           \
-      ::ccb::cuda::fail("cuDNN", fmt::format("status {}", static_cast<int>(s_)), cudnnGetErrorString(s_), #expr, \
-                        __FILE__, __LINE__);                                                                  \
-  } while (0)
+void check(cudnnStatus_t status, const char* expr, const char* file, int line) {
+  if (status != CUDNN_STATUS_SUCCESS)
+    fail("cuDNN", fmt::format("status {}", static_cast<int>(status)), cudnnGetErrorString(status), expr, file, line);
+}
+
+namespace {
 
 constexpr std::size_t kMaxWorkspace = std::size_t{1} << 30;
 
 cudnnHandle_t handle(Context& ctx) {
   if (!ctx.cudnn) {
     cudnnHandle_t h = nullptr;
-    CCB_CUDNN(cudnnCreate(&h));
-    CCB_CUDNN(cudnnSetStream(h, ctx.stream));
+    CCB_CHECK(cudnnCreate(&h));
+    CCB_CHECK(cudnnSetStream(h, ctx.stream));
     ctx.cudnn = h;
   }
   return static_cast<cudnnHandle_t>(ctx.cudnn);
@@ -85,26 +83,26 @@ class CudnnConv final : public TimedInstance {
                                                             : CUDNN_DATA_BFLOAT16;
     const cudnnTensorFormat_t format = p.layout == Layout::nhwc ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
     const int n = static_cast<int>(p.n), c = static_cast<int>(p.c), k = static_cast<int>(p.k);
-    CCB_CUDNN(cudnnCreateTensorDescriptor(&d_.x));
-    CCB_CUDNN(cudnnSetTensor4dDescriptor(d_.x, format, data, n, c, static_cast<int>(p.h), static_cast<int>(p.w)));
-    CCB_CUDNN(cudnnCreateFilterDescriptor(&d_.w));
-    CCB_CUDNN(cudnnSetFilter4dDescriptor(d_.w, data, format, k, static_cast<int>(p.c / p.groups), static_cast<int>(p.r),
+    CCB_CHECK(cudnnCreateTensorDescriptor(&d_.x));
+    CCB_CHECK(cudnnSetTensor4dDescriptor(d_.x, format, data, n, c, static_cast<int>(p.h), static_cast<int>(p.w)));
+    CCB_CHECK(cudnnCreateFilterDescriptor(&d_.w));
+    CCB_CHECK(cudnnSetFilter4dDescriptor(d_.w, data, format, k, static_cast<int>(p.c / p.groups), static_cast<int>(p.r),
                                          static_cast<int>(p.s)));
-    CCB_CUDNN(cudnnCreateConvolutionDescriptor(&d_.conv));
-    CCB_CUDNN(cudnnSetConvolution2dDescriptor(d_.conv, static_cast<int>(p.pad_h), static_cast<int>(p.pad_w),
+    CCB_CHECK(cudnnCreateConvolutionDescriptor(&d_.conv));
+    CCB_CHECK(cudnnSetConvolution2dDescriptor(d_.conv, static_cast<int>(p.pad_h), static_cast<int>(p.pad_w),
                                               static_cast<int>(p.stride_h), static_cast<int>(p.stride_w),
                                               static_cast<int>(p.dil_h + 1), static_cast<int>(p.dil_w + 1),
                                               CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
-    CCB_CUDNN(cudnnSetConvolutionGroupCount(d_.conv, static_cast<int>(p.groups)));
+    CCB_CHECK(cudnnSetConvolutionGroupCount(d_.conv, static_cast<int>(p.groups)));
     const cudnnMathType_t math = p.dtype == DType::fp32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;
-    CCB_CUDNN(cudnnSetConvolutionMathType(d_.conv, math));
+    CCB_CHECK(cudnnSetConvolutionMathType(d_.conv, math));
     int on = 0, oc = 0, oh = 0, ow = 0;
-    CCB_CUDNN(cudnnGetConvolution2dForwardOutputDim(d_.conv, d_.x, d_.w, &on, &oc, &oh, &ow));
+    CCB_CHECK(cudnnGetConvolution2dForwardOutputDim(d_.conv, d_.x, d_.w, &on, &oc, &oh, &ow));
     if (oh != p.out_h() || ow != p.out_w() || oc != k || on != n)
       throw std::logic_error(fmt::format("cuDNN output {}x{}x{}x{} differs from the problem's {}x{}x{}x{}", on, oc, oh,
                                          ow, n, k, p.out_h(), p.out_w()));
-    CCB_CUDNN(cudnnCreateTensorDescriptor(&d_.y));
-    CCB_CUDNN(cudnnSetTensor4dDescriptor(d_.y, format, data, on, oc, oh, ow));
+    CCB_CHECK(cudnnCreateTensorDescriptor(&d_.y));
+    CCB_CHECK(cudnnSetTensor4dDescriptor(d_.y, format, data, on, oc, oh, ow));
 
     // Device inputs in cuDNN's filter layout: KCRS for NCHW, KRSC for NHWC.
     x_ = DeviceBuffer(sizeof(TIn) * host_.src_count);
@@ -112,11 +110,11 @@ class CudnnConv final : public TimedInstance {
     y_ = DeviceBuffer(dst_dev_bytes);
     x_.upload(host_.src.template as<TIn>());
     w_.upload(weights_for_device().data());
-    CCB_CUDA(cudaMemset(y_.get(), 0x41, dst_dev_bytes));  // a no-op must fail validation
+    CCB_CHECK(cudaMemset(y_.get(), 0x41, dst_dev_bytes));  // a no-op must fail validation
 
     cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
     int returned = 0;
-    CCB_CUDNN(cudnnFindConvolutionForwardAlgorithm(handle(ctx()), d_.x, d_.w, d_.conv, d_.y,
+    CCB_CHECK(cudnnFindConvolutionForwardAlgorithm(handle(ctx()), d_.x, d_.w, d_.conv, d_.y,
                                                    CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf));
     // FP32 must stay FP32: Find also tries tensor-op (TF32) variants.
     const bool fp32 = p.dtype == DType::fp32;
@@ -131,11 +129,11 @@ class CudnnConv final : public TimedInstance {
     implementation_ = fmt::format("cudnnConvolutionForward {} ({}), workspace {:.1f} MiB, found in {:.3f} ms",
                                   algo_name(algo_), math_name(math_),
                                   static_cast<double>(best->memory) / (1 << 20), best->time);
-    CCB_CUDNN(cudnnSetConvolutionMathType(d_.conv, math_));
+    CCB_CHECK(cudnnSetConvolutionMathType(d_.conv, math_));
   }
 
   HostView output() override {
-    CCB_CUDA(cudaStreamSynchronize(ctx().stream));
+    CCB_CHECK(cudaStreamSynchronize(ctx().stream));
     auto* dst = host_.dst.template as<float>();
     if constexpr (std::is_same_v<TIn, float>) {
       y_.download(dst);
@@ -154,7 +152,7 @@ class CudnnConv final : public TimedInstance {
  protected:
   void launch() override {
     const float alpha = 1, beta = 0;
-    CCB_CUDNN(cudnnConvolutionForward(handle(ctx()), &alpha, d_.x, x_.get(), d_.w, w_.get(), d_.conv, algo_,
+    CCB_CHECK(cudnnConvolutionForward(handle(ctx()), &alpha, d_.x, x_.get(), d_.w, w_.get(), d_.conv, algo_,
                                       workspace_.get(), workspace_.bytes(), &beta, d_.y, y_.get()));
   }
 

@@ -73,25 +73,25 @@ class CublasLtGemm final : public TimedInstance {
     dc_ = DeviceBuffer(sizeof(TOut) * c_count_);
     da_.upload(a_.as<void>());
     db_.upload(b_.as<void>());
-    CCB_CUDA(cudaMemset(dc_.get(), 0x41, dc_.bytes()));  // not zero and not the product: a no-op must fail
+    CCB_CHECK(cudaMemset(dc_.get(), 0x41, dc_.bytes()));  // not zero and not the product: a no-op must fail
 
     const Types t = types_of(p.dtype);
-    CCB_CUBLAS(cublasLtMatmulDescCreate(&d_.op, t.compute, t.scale));
+    CCB_CHECK(cublasLtMatmulDescCreate(&d_.op, t.compute, t.scale));
     // cuBLASLt operand 1 is B's buffer: row-major k x n (op N, ld n) or n x k (op T, ld k).
     const cublasOperation_t op1 = p.trans_b ? CUBLAS_OP_T : CUBLAS_OP_N, op2 = p.trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
-    CCB_CUBLAS(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSA, &op1, sizeof op1));
-    CCB_CUBLAS(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSB, &op2, sizeof op2));
+    CCB_CHECK(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSA, &op1, sizeof op1));
+    CCB_CHECK(cublasLtMatmulDescSetAttribute(d_.op, CUBLASLT_MATMUL_DESC_TRANSB, &op2, sizeof op2));
     const std::uint64_t rows1 = p.trans_b ? p.k : p.n, cols1 = p.trans_b ? p.n : p.k;
     const std::uint64_t rows2 = p.trans_a ? p.m : p.k, cols2 = p.trans_a ? p.k : p.m;
-    CCB_CUBLAS(cublasLtMatrixLayoutCreate(&d_.a, t.in, rows1, cols1, static_cast<std::int64_t>(rows1)));
-    CCB_CUBLAS(cublasLtMatrixLayoutCreate(&d_.b, t.in, rows2, cols2, static_cast<std::int64_t>(rows2)));
-    CCB_CUBLAS(cublasLtMatrixLayoutCreate(&d_.c, t.out, p.n, p.m, p.n));
-    CCB_CUBLAS(cublasLtMatmulPreferenceCreate(&d_.pref));
+    CCB_CHECK(cublasLtMatrixLayoutCreate(&d_.a, t.in, rows1, cols1, static_cast<std::int64_t>(rows1)));
+    CCB_CHECK(cublasLtMatrixLayoutCreate(&d_.b, t.in, rows2, cols2, static_cast<std::int64_t>(rows2)));
+    CCB_CHECK(cublasLtMatrixLayoutCreate(&d_.c, t.out, p.n, p.m, p.n));
+    CCB_CHECK(cublasLtMatmulPreferenceCreate(&d_.pref));
     const std::uint64_t ws = ctx().workspace.bytes();
-    CCB_CUBLAS(cublasLtMatmulPreferenceSetAttribute(d_.pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws));
+    CCB_CHECK(cublasLtMatmulPreferenceSetAttribute(d_.pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws));
     cublasLtMatmulHeuristicResult_t h{};
     int found = 0;
-    CCB_CUBLAS(cublasLtMatmulAlgoGetHeuristic(lt(), d_.op, d_.a, d_.b, d_.c, d_.c, d_.pref, 1, &h, &found));
+    CCB_CHECK(cublasLtMatmulAlgoGetHeuristic(lt(), d_.op, d_.a, d_.b, d_.c, d_.c, d_.pref, 1, &h, &found));
     if (found == 0)
       throw std::runtime_error(fmt::format("cuBLASLt has no algorithm for {} on this device", p.id()));
     algo_ = h.algo;
@@ -99,7 +99,7 @@ class CublasLtGemm final : public TimedInstance {
   }
 
   HostView output() override {
-    CCB_CUDA(cudaStreamSynchronize(ctx().stream));
+    CCB_CHECK(cudaStreamSynchronize(ctx().stream));
     dc_.download(c_.as<void>());
     return HostView{{{"a", input_elem(p_.dtype), a_.as<void>(), a_count_},
                      {"b", input_elem(p_.dtype), b_.as<void>(), b_count_},
@@ -114,7 +114,7 @@ class CublasLtGemm final : public TimedInstance {
     using Scale = std::conditional_t<std::is_same_v<TOut, std::int32_t>, std::int32_t,
                                      std::conditional_t<std::is_same_v<TIn, double>, double, float>>;
     const Scale alpha(1), beta(0);
-    CCB_CUBLAS(cublasLtMatmul(lt(), d_.op, &alpha, db_.get(), d_.a, da_.get(), d_.b, &beta, dc_.get(), d_.c,
+    CCB_CHECK(cublasLtMatmul(lt(), d_.op, &alpha, db_.get(), d_.a, da_.get(), d_.b, &beta, dc_.get(), d_.c,
                               dc_.get(), d_.c, &algo_, ctx().workspace.get(), ctx().workspace.bytes(),
                               ctx().stream));
   }

@@ -16,18 +16,18 @@ namespace {
 class CudaPeak final : public TimedInstance {
  public:
   CudaPeak(const PeakProblem& p, int device) : TimedInstance(device), p_(p) {
-    lanes_ = p.dtype == DType::fp16 ? 2 : 1;
-    const std::int64_t per_unit = std::int64_t{kPeakSteps} * kPeakChains * lanes_;
+    const int lanes = p.dtype == DType::fp16 ? 2 : 1;  // half2
+    const std::int64_t per_unit = std::int64_t{kPeakSteps} * kPeakChains * lanes;
     if (p.fmas % per_unit != 0)
       throw std::invalid_argument(fmt::format("peak: {} FMAs is not a multiple of the unit of {}", p.fmas, per_unit));
     units_ = p.fmas / per_unit;
     blocks_ = ctx().props.sm_count * peak_blocks_per_sm(code());
     counts_ = DeviceBuffer(sizeof(unsigned long long) * static_cast<std::size_t>(blocks_) * kPeakThreads);
-    CCB_CUDA(cudaMemset(counts_.get(), 0, counts_.bytes()));
+    CCB_CHECK(cudaMemset(counts_.get(), 0, counts_.bytes()));
   }
 
   HostView output() override {
-    CCB_CUDA(cudaStreamSynchronize(ctx().stream));
+    CCB_CHECK(cudaStreamSynchronize(ctx().stream));
     std::vector<unsigned long long> counts(counts_.bytes() / sizeof(unsigned long long));
     counts_.download(counts.data());
     const unsigned long long total = std::accumulate(counts.begin(), counts.end(), 0ULL);
@@ -51,7 +51,6 @@ class CudaPeak final : public TimedInstance {
   int code() const { return p_.dtype == DType::fp64 ? 0 : p_.dtype == DType::fp32 ? 1 : 2; }
 
   PeakProblem p_;
-  int lanes_ = 1;
   std::int64_t units_ = 0;
   int blocks_ = 0;
   DeviceBuffer counts_;

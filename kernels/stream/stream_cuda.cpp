@@ -33,7 +33,7 @@ class CudaStream final : public TimedInstance {
       dev_ = DeviceBuffer(bytes_);
       if (p.op == StreamOp::h2d) {
         std::copy(a_.begin(), a_.end(), pinned_->as<T>());
-        CCB_CUDA(cudaMemset(dev_.get(), 0, bytes_));
+        CCB_CHECK(cudaMemset(dev_.get(), 0, bytes_));
       } else {
         dev_.upload(a_.data());
         std::fill(pinned_->as<T>(), pinned_->as<T>() + n_, T(0));
@@ -54,7 +54,7 @@ class CudaStream final : public TimedInstance {
   }
 
   HostView output() override {
-    CCB_CUDA(cudaStreamSynchronize(ctx().stream));
+    CCB_CHECK(cudaStreamSynchronize(ctx().stream));
     std::optional<double> scalar;
     switch (p_.op) {
       case StreamOp::h2d: dev_.download(c_.data()); break;
@@ -98,9 +98,9 @@ class CudaStream final : public TimedInstance {
       case StreamOp::dot:
         launch_dot(da_.as<T>(), db_.as<T>(), n, partials_.as<double>(), dot_blocks_, result_.as<double>(), s);
         break;
-      case StreamOp::h2d: CCB_CUDA(cudaMemcpyAsync(dev_.get(), pinned_->as<T>(), bytes_, cudaMemcpyHostToDevice, s)); break;
-      case StreamOp::d2h: CCB_CUDA(cudaMemcpyAsync(pinned_->as<T>(), dev_.get(), bytes_, cudaMemcpyDeviceToHost, s)); break;
-      case StreamOp::d2d: CCB_CUDA(cudaMemcpyAsync(dc_.get(), da_.get(), bytes_, cudaMemcpyDeviceToDevice, s)); break;
+      case StreamOp::h2d: CCB_CHECK(cudaMemcpyAsync(dev_.get(), pinned_->as<T>(), bytes_, cudaMemcpyHostToDevice, s)); break;
+      case StreamOp::d2h: CCB_CHECK(cudaMemcpyAsync(pinned_->as<T>(), dev_.get(), bytes_, cudaMemcpyDeviceToHost, s)); break;
+      case StreamOp::d2d: CCB_CHECK(cudaMemcpyAsync(dc_.get(), da_.get(), bytes_, cudaMemcpyDeviceToDevice, s)); break;
       case StreamOp::copy_nt:
       case StreamOp::triad_nt: throw std::logic_error("non-temporal STREAM variants are CPU kernels");
     }

@@ -3,9 +3,8 @@
 #include <omp.h>
 
 #include <cstdint>
-#include <type_traits>
-
 #include <stdexcept>
+#include <type_traits>
 
 #include <fmt/format.h>
 

@@ -21,6 +21,7 @@
 
 namespace {
 
+using ccb::peer::alternate;
 using ccb::peer::harness_samples;
 using ccb::peer::median;
 
@@ -28,18 +29,18 @@ using ccb::peer::median;
 // each, after one untimed call.
 std::vector<double> time_direct(cudaStream_t stream, int reps, int batch, const std::function<void()>& fn) {
   cudaEvent_t start, stop;
-  CCB_CUDA(cudaEventCreate(&start));
-  CCB_CUDA(cudaEventCreate(&stop));
+  CCB_CHECK(cudaEventCreate(&start));
+  CCB_CHECK(cudaEventCreate(&stop));
   fn();
-  CCB_CUDA(cudaStreamSynchronize(stream));
+  CCB_CHECK(cudaStreamSynchronize(stream));
   std::vector<double> t;
   for (int r = 0; r < reps; ++r) {
-    CCB_CUDA(cudaEventRecord(start, stream));
+    CCB_CHECK(cudaEventRecord(start, stream));
     for (int i = 0; i < batch; ++i) fn();
-    CCB_CUDA(cudaEventRecord(stop, stream));
-    CCB_CUDA(cudaEventSynchronize(stop));
+    CCB_CHECK(cudaEventRecord(stop, stream));
+    CCB_CHECK(cudaEventSynchronize(stop));
     float ms = 0;
-    CCB_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    CCB_CHECK(cudaEventElapsedTime(&ms, start, stop));
     t.push_back(ms * 1e-3 / batch);
   }
   cudaEventDestroy(start);
@@ -75,17 +76,12 @@ Check gemm_check(ccb::Runner& runner, int device, std::int64_t n, int reps, int 
                      ni, &beta, c.get(), CUDA_R_32F, ni, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT) != CUBLAS_STATUS_SUCCESS)
       throw std::runtime_error("cublasGemmEx failed");
   };
-  std::vector<double> hs, ds;
-  for (int r = 0; r < rounds; ++r) {
-    auto x = harness_samples(runner, ccb::Case{"cuda", p, {}, device});
-    hs.insert(hs.end(), x.begin(), x.end());
-    auto y = time_direct(ctx.stream, reps, 10, direct);
-    ds.insert(ds.end(), y.begin(), y.end());
-  }
+  const auto s = alternate(rounds, {[&] { return harness_samples(runner, ccb::Case{"cuda", p, {}, device}); },
+                                    [&] { return time_direct(ctx.stream, reps, 10, direct); }});
   cublasDestroy(h);
   const double flops = p.work().flops;
   return {fmt::format("cuda:{} BF16 GEMM n={} via harness vs cublasGemmEx", device, n), "TFLOPS",
-          flops / median(hs) * 1e-12, flops / median(ds) * 1e-12, 0.95};
+          flops / median(s[0]) * 1e-12, flops / median(s[1]) * 1e-12, 0.95};
 }
 
 Check triad_check(ccb::Runner& runner, int device, std::int64_t n, int reps, int rounds) {
@@ -95,17 +91,12 @@ Check triad_check(ccb::Runner& runner, int device, std::int64_t n, int reps, int
   std::vector<double> host(static_cast<std::size_t>(n));
   ccb::fill_uniform(host.data(), host.size(), 11, -1.0, 1.0);
   src.upload(host.data());
-  auto copy = [&] { CCB_CUDA(cudaMemcpyAsync(dst.get(), src.get(), src.bytes(), cudaMemcpyDeviceToDevice, ctx.stream)); };
-  std::vector<double> hs, ds;
-  for (int r = 0; r < rounds; ++r) {
-    auto x = harness_samples(runner, ccb::Case{"cuda", triad, {}, device});
-    hs.insert(hs.end(), x.begin(), x.end());
-    auto y = time_direct(ctx.stream, reps, 10, copy);
-    ds.insert(ds.end(), y.begin(), y.end());
-  }
+  auto copy = [&] { CCB_CHECK(cudaMemcpyAsync(dst.get(), src.get(), src.bytes(), cudaMemcpyDeviceToDevice, ctx.stream)); };
+  const auto s = alternate(rounds, {[&] { return harness_samples(runner, ccb::Case{"cuda", triad, {}, device}); },
+                                    [&] { return time_direct(ctx.stream, reps, 10, copy); }});
   // STREAM's count for both: triad 3 arrays, a copy 2 (read and write).
   return {fmt::format("cuda:{} STREAM triad n={} via harness vs cudaMemcpy D2D", device, n), "GB/s",
-          triad.work().bytes / median(hs) * 1e-9, 2.0 * static_cast<double>(src.bytes()) / median(ds) * 1e-9, 0.9};
+          triad.work().bytes / median(s[0]) * 1e-9, 2.0 * static_cast<double>(src.bytes()) / median(s[1]) * 1e-9, 0.9};
 }
 
 }  // namespace

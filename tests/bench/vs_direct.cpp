@@ -23,6 +23,7 @@
 
 namespace {
 
+using ccb::peer::alternate;
 using ccb::peer::harness_samples;
 using ccb::peer::median;
 
@@ -75,16 +76,11 @@ Check gemm_check(ccb::Runner& runner, std::int64_t n, int reps, int rounds) {
     else
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, bn, bn, bn, 1.0f, a.as<T>(), bn, b.as<T>(), bn, 0.0f, c.as<T>(), bn);
   };
-  std::vector<double> h, d;
-  for (int r = 0; r < rounds; ++r) {
-    auto hs = harness_samples(runner, ccb::Case{"openblas", p, {}});
-    h.insert(h.end(), hs.begin(), hs.end());
-    auto ds = time_direct(reps, direct);
-    d.insert(d.end(), ds.begin(), ds.end());
-  }
+  const auto s = alternate(rounds, {[&] { return harness_samples(runner, ccb::Case{"openblas", p, {}}); },
+                                    [&] { return time_direct(reps, direct); }});
   const double flops = p.work().flops;
   return {fmt::format("{} n={} via harness vs direct cblas", std::is_same_v<T, double> ? "DGEMM" : "SGEMM", n),
-          "GFLOPS", flops / median(h) * 1e-9, flops / median(d) * 1e-9, 0.97, "direct"};
+          "GFLOPS", flops / median(s[0]) * 1e-9, flops / median(s[1]) * 1e-9, 0.97, "direct"};
 }
 
 std::vector<Check> stream_checks(ccb::Runner& runner, std::int64_t n, int reps, int rounds) {
@@ -102,20 +98,13 @@ std::vector<Check> stream_checks(ccb::Runner& runner, std::int64_t n, int reps, 
 #pragma omp parallel for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) pa[i] = pb[i] + s * pc[i];
   };
-  std::vector<double> h, d, nt;
-  for (int r = 0; r < rounds; ++r) {
-    auto hs = harness_samples(runner, ccb::Case{"openmp", triad, {}});
-    h.insert(h.end(), hs.begin(), hs.end());
-    auto ds = time_direct(reps, plain);
-    d.insert(d.end(), ds.begin(), ds.end());
-    auto ns = harness_samples(runner, ccb::Case{"openmp", triad_nt, {}});
-    nt.insert(nt.end(), ns.begin(), ns.end());
-  }
+  const auto t = alternate(rounds, {[&] { return harness_samples(runner, ccb::Case{"openmp", triad, {}}); },
+                                    [&] { return time_direct(reps, plain); },
+                                    [&] { return harness_samples(runner, ccb::Case{"openmp", triad_nt, {}}); }});
   const double bytes = triad.work().bytes;
-  return {{fmt::format("STREAM triad n={} via harness vs plain OpenMP loop", n), "GB/s",
-           bytes / median(h) * 1e-9, bytes / median(d) * 1e-9, 0.97, "plain loop"},
-          {"STREAM triad_nt (non-temporal) vs triad, both via harness", "GB/s",
-           bytes / median(nt) * 1e-9, bytes / median(h) * 1e-9, 1.0, "triad"}};
+  const double h = bytes / median(t[0]) * 1e-9, d = bytes / median(t[1]) * 1e-9, nt = bytes / median(t[2]) * 1e-9;
+  return {{fmt::format("STREAM triad n={} via harness vs plain OpenMP loop", n), "GB/s", h, d, 0.97, "plain loop"},
+          {"STREAM triad_nt (non-temporal) vs triad, both via harness", "GB/s", nt, h, 1.0, "triad"}};
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 
 namespace {
 
+using ccb::peer::alternate;
 using ccb::peer::harness_samples;
 using ccb::peer::median;
 
@@ -128,15 +129,9 @@ int main(int argc, char** argv) {
     return harness_samples(runner, ccb::Case{backend, p, {}});
   };
   auto compare = [&](const ccb::Problem& p, const std::function<std::vector<double>()>& peer) {
-    std::vector<double> h, d;
-    for (int i = 0; i < rounds; ++i) {
-      const auto hs = harness("onednn", p);
-      h.insert(h.end(), hs.begin(), hs.end());
-      const auto ds = peer();
-      d.insert(d.end(), ds.begin(), ds.end());
-    }
+    const auto s = alternate(rounds, {[&] { return harness("onednn", p); }, peer});
     const double flops = ccb::work_model(p).flops;
-    return std::pair{flops / median(h) * 1e-9, flops / median(d) * 1e-9};
+    return std::pair{flops / median(s[0]) * 1e-9, flops / median(s[1]) * 1e-9};
   };
 
   std::vector<Row> rows;
