@@ -209,19 +209,18 @@ HistoryStore::HistoryStore(const std::filesystem::path& path, bool create) : pat
       Stmt s(db_, "PRAGMA user_version", path_);
       return s.step() ? static_cast<int>(s.integer(0)) : 0;
     };
-    auto has_tables = [&] {
-      Stmt t(db_, "SELECT count(*) FROM sqlite_master", path_);
-      return t.step() && t.integer(0) > 0;
-    };
-    // Version 0 is not (yet) ours: only an empty database opened to add runs becomes one. Tables
-    // with version 0 are someone else's; ccbench writes both in one transaction, so reading the
-    // version again after seeing tables tells a concurrent creator's from a foreign database.
-    auto foreign = [&] {
-      return UsageError(fmt::format("{}: not a ccbench history database (it holds tables of its own)", path.string()));
+    // Tables other than ccbench's make a database foreign. (Not "tables at version 0": a
+    // concurrent creator's tables can be seen before its version is.)
+    auto refuse_foreign = [&] {
+      Stmt t(db_,
+             "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT IN "
+             "('runs', 'results', 'results_by_case', 'runs_by_system')",
+             path_);
+      if (t.step() && t.integer(0) > 0)
+        throw UsageError(fmt::format("{}: not a ccbench history database (it holds tables of its own)", path.string()));
     };
     int version = read_version();
-    if (version == 0 && has_tables()) version = read_version();
-    if (version == 0 && has_tables()) throw foreign();
+    if (version == 0) refuse_foreign();
     if (version > kLatest)
       throw UsageError(fmt::format("{}: history schema version {} is newer than this ccbench ({})", path.string(), version, kLatest));
     if (version == 0 && !create)
@@ -239,7 +238,7 @@ HistoryStore::HistoryStore(const std::filesystem::path& path, bool create) : pat
       Transaction t(db_, path_);
       // Re-read inside the lock: another process may have migrated meanwhile.
       version = read_version();
-      if (version == 0 && has_tables()) throw foreign();
+      if (version == 0) refuse_foreign();
       for (int v = version; v < kLatest; ++v) exec(db_, kMigrations[v], path_);
       exec(db_, fmt::format("PRAGMA user_version = {}", kLatest), path_);
       t.commit();
