@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/atomic_file.hpp"
-#include "harness/errors.hpp"
+#include "kernels/common/check.hpp"
 
 namespace ccb {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/json_input.hpp"
+#include "harness/table_loader.hpp"
 
 namespace ccb {
 namespace {
@@ -36,82 +36,70 @@ std::optional<double> optional_number(const ijson& obj, const char* key, const W
   return positive_number(obj.at(key), w[key]);
 }
 
-const ijson& array_field(const ijson& root, const char* key, const Where& w) {
-  const auto& v = required(root, key, w);
-  if (!v.is_array()) w[key].fail("expected an array");
-  return v;
+CpuIsaClass read_isa_class(const ijson& row, const Where& w) {
+  CpuIsaClass c;
+  read_sourced(row, w, c);
+  c.id = string_field(row, "id", w);
+  c.isa = string_field(row, "isa", w);
+  c.vector_bits = static_cast<int>(positive_int(required(row, "vector_bits", w), w["vector_bits"], 4096));
+  c.fma_units = static_cast<int>(positive_int(required(row, "fma_units", w), w["fma_units"], 16));
+  c.flops_per_cycle = precision_map(row, "flops_per_cycle", w, true);
+  return c;
+}
+
+CpuMicroarch read_microarch(const ijson& row, const Where& w) {
+  CpuMicroarch m;
+  read_sourced(row, w, m);
+  m.id = string_field(row, "id", w);
+  m.vendor = string_field(row, "vendor", w);
+  if (row.contains("isa_class") && row["isa_class"].is_string()) m.isa_class = row["isa_class"];
+  m.flops_per_cycle = precision_map(row, "flops_per_cycle", w, true);
+  if (auto l = optional_number(row, "fma_latency_cycles", w)) m.fma_latency_cycles = static_cast<int>(*l);
+  return m;
+}
+
+CpuMatrixUnit read_matrix_unit(const ijson& row, const Where& w) {
+  CpuMatrixUnit u;
+  read_sourced(row, w, u);
+  u.id = string_field(row, "id", w);
+  u.cpu_flag = string_field(row, "cpu_flag", w);
+  u.precision = string_field(row, "precision", w);
+  if (!kPrecisions.count(u.precision)) w["precision"].fail("unknown precision");
+  u.ops_per_cycle = positive_number(required(row, "ops_per_cycle", w), w["ops_per_cycle"]);
+  return u;
+}
+
+Accelerator read_accelerator(const ijson& r, const Where& w) {
+  Accelerator a;
+  read_sourced(r, w, a);
+  a.id = string_field(r, "id", w);
+  a.vendor = string_field(r, "vendor", w);
+  a.architecture = string_field(r, "architecture", w);
+  a.match = strings(required(r, "match", w), w["match"]);
+  if (auto s = optional_number(r, "sms", w)) a.sms = static_cast<int>(*s);
+  if (r.contains("clock_mhz") && !r["clock_mhz"].is_null()) {
+    a.vector_clock_mhz = optional_number(r["clock_mhz"], "vector", w["clock_mhz"]);
+    a.tensor_clock_mhz = optional_number(r["clock_mhz"], "tensor", w["clock_mhz"]);
+  }
+  a.per_sm_per_clock = precision_map(r, "per_sm_per_clock", w, false);
+  a.dense_tflops = precision_map(r, "dense_tflops", w, true);
+  a.sparse_tflops = precision_map(r, "sparse_tflops", w, false);
+  return a;
 }
 
 }  // namespace
 
 HardwareTables HardwareTables::load(const std::filesystem::path& dir) {
   HardwareTables t;
-  {
-    const auto path = dir / "cpus.json";
-    const ijson root = read_json_file(path, "hardware table");
-    const Where top{path.string(), ""};
-    const auto& classes = array_field(root, "isa_classes", top);
-    for (std::size_t i = 0; i < classes.size(); ++i) {
-      const Where w = top["isa_classes"][i];
-      CpuIsaClass c;
-      read_sourced(classes[i], w, c);
-      c.id = string_field(classes[i], "id", w);
-      c.isa = string_field(classes[i], "isa", w);
-      c.vector_bits = static_cast<int>(positive_int(required(classes[i], "vector_bits", w), w["vector_bits"], 4096));
-      c.fma_units = static_cast<int>(positive_int(required(classes[i], "fma_units", w), w["fma_units"], 16));
-      c.flops_per_cycle = precision_map(classes[i], "flops_per_cycle", w, true);
-      t.isa_classes.push_back(c);
-    }
-    const auto& archs = array_field(root, "microarchitectures", top);
-    for (std::size_t i = 0; i < archs.size(); ++i) {
-      const Where w = top["microarchitectures"][i];
-      CpuMicroarch m;
-      read_sourced(archs[i], w, m);
-      m.id = string_field(archs[i], "id", w);
-      m.vendor = string_field(archs[i], "vendor", w);
-      if (archs[i].contains("isa_class") && archs[i]["isa_class"].is_string()) m.isa_class = archs[i]["isa_class"];
-      m.flops_per_cycle = precision_map(archs[i], "flops_per_cycle", w, true);
-      if (auto l = optional_number(archs[i], "fma_latency_cycles", w)) m.fma_latency_cycles = static_cast<int>(*l);
-      t.microarchs.push_back(m);
-    }
-    const auto& matrix = array_field(root, "matrix_units", top);
-    for (std::size_t i = 0; i < matrix.size(); ++i) {
-      const Where w = top["matrix_units"][i];
-      CpuMatrixUnit u;
-      read_sourced(matrix[i], w, u);
-      u.id = string_field(matrix[i], "id", w);
-      u.cpu_flag = string_field(matrix[i], "cpu_flag", w);
-      u.precision = string_field(matrix[i], "precision", w);
-      if (!kPrecisions.count(u.precision)) w["precision"].fail("unknown precision");
-      u.ops_per_cycle = positive_number(required(matrix[i], "ops_per_cycle", w), w["ops_per_cycle"]);
-      t.matrix_units.push_back(u);
-    }
-  }
-  {
-    const auto path = dir / "accelerators.json";
-    const ijson root = read_json_file(path, "hardware table");
-    const Where top{path.string(), ""};
-    const auto& rows = array_field(root, "accelerators", top);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const Where w = top["accelerators"][i];
-      const auto& r = rows[i];
-      Accelerator a;
-      read_sourced(r, w, a);
-      a.id = string_field(r, "id", w);
-      a.vendor = string_field(r, "vendor", w);
-      a.architecture = string_field(r, "architecture", w);
-      a.match = strings(required(r, "match", w), w["match"]);
-      if (auto s = optional_number(r, "sms", w)) a.sms = static_cast<int>(*s);
-      if (r.contains("clock_mhz") && !r["clock_mhz"].is_null()) {
-        a.vector_clock_mhz = optional_number(r["clock_mhz"], "vector", w["clock_mhz"]);
-        a.tensor_clock_mhz = optional_number(r["clock_mhz"], "tensor", w["clock_mhz"]);
-      }
-      a.per_sm_per_clock = precision_map(r, "per_sm_per_clock", w, false);
-      a.dense_tflops = precision_map(r, "dense_tflops", w, true);
-      a.sparse_tflops = precision_map(r, "sparse_tflops", w, false);
-      t.accelerators.push_back(a);
-    }
-  }
+  const auto cpus = dir / "cpus.json";
+  const ijson cpu_root = read_json_file(cpus, "hardware table");
+  const Where cpu_top{cpus.string(), ""};
+  t.isa_classes = table_rows(cpu_root, "isa_classes", cpu_top, read_isa_class);
+  t.microarchs = table_rows(cpu_root, "microarchitectures", cpu_top, read_microarch);
+  t.matrix_units = table_rows(cpu_root, "matrix_units", cpu_top, read_matrix_unit);
+  const auto accelerators = dir / "accelerators.json";
+  t.accelerators = table_rows(read_json_file(accelerators, "hardware table"), "accelerators",
+                              Where{accelerators.string(), ""}, read_accelerator);
   return t;
 }
 

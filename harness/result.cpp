@@ -36,13 +36,19 @@ bool is_bad(Status s) {
   return s == Status::failed || s == Status::mistrusted || s == Status::error;
 }
 
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
 Stats Stats::of(const std::vector<double>& samples) {
   Stats s;
   s.n = samples.size();
-  std::vector<double> v = samples;
-  std::sort(v.begin(), v.end());
-  s.min = v.front();
-  s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  if (samples.empty()) return s;
+  const std::vector<double>& v = samples;
+  s.min = *std::min_element(v.begin(), v.end());
+  s.median = median_of(v);
   s.mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
   double ss = 0;
   for (double x : v) ss += (x - s.mean) * (x - s.mean);

@@ -14,7 +14,11 @@ enum class Status { passed, failed, mistrusted, skipped, unsupported, error };
 std::string_view to_string(Status s);
 std::optional<Status> parse_status(std::string_view s);
 
-// Statistics over per-repetition times in seconds. Requires a non-empty sample.
+// The median of `v` (the mean of the middle two for an even count); 0 for an empty sample.
+double median_of(std::vector<double> v);
+
+// Statistics over per-repetition times (or rates): sample standard deviation, cv = stddev /
+// mean (0 for fewer than two values). All zero for an empty sample.
 struct Stats {
   std::size_t n = 0;
   double min = 0, median = 0, mean = 0, stddev = 0, cv = 0;

@@ -2,7 +2,7 @@
 // Runs cases through Google Benchmark (runtime registration, manual time, repetitions) and
 // turns each into a validated Result. Kernel failures never escape as exceptions: they become
 // a Result with status error, skipped or unsupported and a reason.
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "harness/result.hpp"
 #include "harness/suite.hpp"
 

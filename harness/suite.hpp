@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb {
 

@@ -2,7 +2,7 @@
 // Probe of the machine a run happens on: the `system` section of the result document.
 #include <cstdint>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb {
 

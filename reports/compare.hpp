@@ -2,42 +2,13 @@
 // Comparing two runs for CI: per case, the rate change, a two-sided Mann-Whitney U test over
 // the per-repetition rates, and a verdict. A regression needs both significance and at least the
 // threshold effect; too few samples or too much noise is reported as such, never guessed.
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "reports/run_rates.hpp"
 
 namespace ccb {
-
-using ojson = nlohmann::ordered_json;
-
-// Two-sided p-value of the Mann-Whitney U test: exact for small samples without ties, else
-// the normal approximation with tie and continuity corrections (as scipy's "auto").
-double mann_whitney_p(const std::vector<double>& x, const std::vector<double>& y);
-
-// One case of a run, as compare sees it.
-struct CaseRates {
-  std::string key;     // kernel/backend/dtype/problem, plus @device off the CPU
-  std::string family;  // gemm, conv, stream, peak; or "gbench"
-  std::string status;  // passed, failed, ...
-  std::string reason;
-  std::string unit;    // GFLOPS, GB/s, or 1/s for Google Benchmark times
-  std::vector<double> rates;  // one per repetition
-};
-
-struct RunRates {
-  std::string source, format;  // format: "ccbench" or "google-benchmark"
-  ojson system;                // ccbench: the system section; gbench: the context
-  // Identity of the run: hostname, started_at, suite, status, tool_version, git_sha (as known).
-  ojson meta;
-  std::vector<CaseRates> cases;
-};
-
-// Reads a ccbench result file or a Google Benchmark JSON file. UsageError for anything else
-// (not JSON, another schema, an unknown schema version).
-RunRates load_run(const std::filesystem::path& path);
 
 enum class Verdict { improved, regressed, unchanged, noisy, added, missing, status_changed };
 std::string_view to_string(Verdict v);
@@ -87,13 +58,5 @@ enum class FailOn { regression, any_change, never };
 // Whether `p` fails the build under `mode`: regression fails on regressed, missing and a status
 // that got worse; any-change on every verdict but unchanged (and noisy); never on nothing.
 bool fails(const PairResult& p, FailOn mode);
-
-std::string render_table(const Comparison& c, FailOn mode);
-std::string render_markdown(const Comparison& c, FailOn mode);
-ojson render_json(const Comparison& c, FailOn mode, const CompareOptions& o);
-std::string render_junit(const Comparison& c, FailOn mode);
-
-// Reads a ReFrame-style baseline (configs/baselines/*.json) and judges `next` against it.
-Comparison compare_baseline(const std::filesystem::path& baseline, const RunRates& next);
 
 }  // namespace ccb

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/common/cuda_rules.hpp"
 

@@ -18,14 +18,22 @@ void fail(const char* library, const std::string& name, const std::string& text,
   throw std::runtime_error(fmt::format("{}:{}: {} failed: {} {}: {}", file, line, expr, library, name, text));
 }
 
+}  // namespace ccb::cuda
+
+namespace ccb {
+
 void check(cudaError_t status, const char* expr, const char* file, int line) {
-  if (status != cudaSuccess) fail("CUDA", cudaGetErrorName(status), cudaGetErrorString(status), expr, file, line);
+  if (status != cudaSuccess) cuda::fail("CUDA", cudaGetErrorName(status), cudaGetErrorString(status), expr, file, line);
 }
 
 void check(cublasStatus_t status, const char* expr, const char* file, int line) {
   if (status != CUBLAS_STATUS_SUCCESS)
-    fail("cuBLAS", cublasGetStatusName(status), cublasGetStatusString(status), expr, file, line);
+    cuda::fail("cuBLAS", cublasGetStatusName(status), cublasGetStatusString(status), expr, file, line);
 }
+
+}  // namespace ccb
+
+namespace ccb::cuda {
 
 DeviceBuffer::DeviceBuffer(std::size_t bytes) : bytes_(bytes) { CCB_CHECK(cudaMalloc(&ptr_, std::max<std::size_t>(bytes, 1))); }
 DeviceBuffer::DeviceBuffer(DeviceBuffer&& o) noexcept

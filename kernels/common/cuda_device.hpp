@@ -10,19 +10,23 @@
 #include <optional>
 #include <string>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
+#include "kernels/common/check.hpp"
+
+namespace ccb {
+
+// Each throws cuda::fail() unless `status` is success; CCB_CHECK(call) picks the library's
+// overload (cuDNN's is in conv/conv_cuda.cpp, its only user).
+void check(cudaError_t status, const char* expr, const char* file, int line);
+void check(cublasStatus_t status, const char* expr, const char* file, int line);
+
+}  // namespace ccb
 
 namespace ccb::cuda {
 
 // Throws std::runtime_error "<file>:<line>: <expr> failed: <library> <name>: <text>".
 [[noreturn]] void fail(const char* library, const std::string& name, const std::string& text, const char* expr,
                        const char* file, int line);
-
-// Each throws fail() unless `status` is success; CCB_CHECK(call) picks the library's overload
-// (cuDNN's is in conv/conv_cuda.cpp, its only user).
-void check(cudaError_t status, const char* expr, const char* file, int line);
-void check(cublasStatus_t status, const char* expr, const char* file, int line);
-#define CCB_CHECK(expr) ::ccb::cuda::check((expr), #expr, __FILE__, __LINE__)
 
 // Device memory; throws std::runtime_error (via CCB_CHECK) when it cannot be had.
 class DeviceBuffer {

@@ -3,7 +3,7 @@
 // capability, so that the rules are tested on machines without a GPU (and without CUDA).
 #include <string>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb::cuda {
 

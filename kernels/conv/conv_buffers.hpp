@@ -3,7 +3,7 @@
 // their host view for validation. Backends that compute in other formats reorder from these.
 #include <cstdint>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
 

@@ -14,12 +14,17 @@
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/conv/conv_buffers.hpp"
 
-namespace ccb::cuda {
+namespace ccb {
 
 void check(cudnnStatus_t status, const char* expr, const char* file, int line) {
   if (status != CUDNN_STATUS_SUCCESS)
-    fail("cuDNN", fmt::format("status {}", static_cast<int>(status)), cudnnGetErrorString(status), expr, file, line);
+    cuda::fail("cuDNN", fmt::format("status {}", static_cast<int>(status)), cudnnGetErrorString(status), expr, file,
+               line);
 }
+
+}  // namespace ccb
+
+namespace ccb::cuda {
 
 namespace {
 

@@ -2,7 +2,7 @@
 #include <memory>
 #include <string>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb {
 // Forward convolution through oneDNN (FP32; BF16 in, FP32 out; INT8 in, INT32 out), formats

@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb {
 // Convolution as im2col + SGEMM through OpenBLAS (FP32, NCHW): the lowering many frameworks used.

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
 #include "kernels/common/onednn_common.hpp"

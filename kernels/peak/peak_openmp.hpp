@@ -2,7 +2,7 @@
 // FMA-throughput microkernel (the measured peak) and the clock calibration that goes with it.
 #include <memory>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb {
 

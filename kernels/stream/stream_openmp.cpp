@@ -12,7 +12,7 @@
 #include <immintrin.h>
 #endif
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
 #include "kernels/conv/conv_openmp.hpp"

@@ -1,6 +1,5 @@
 #pragma once
-// What the peer checks (ccbench-vs-direct, -vs-onednn, -vs-cublas) share: the median of
-// samples, the samples of one case run through the harness, and alternating rounds.
+// What the peer checks (ccbench-vs-direct, -vs-onednn, -vs-cublas) share: the samples of one case run through the harness, and alternating rounds.
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
@@ -11,11 +10,6 @@
 #include "harness/runner.hpp"
 
 namespace ccb::peer {
-
-inline double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 // The timed samples of `c` run through the harness; throws unless the case passed.
 inline std::vector<double> harness_samples(Runner& runner, const Case& c) {

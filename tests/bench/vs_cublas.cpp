@@ -17,13 +17,13 @@
 #include "harness/runner.hpp"
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/common/fill.hpp"
-#include "tests/bench/peer.hpp"
+#include "peer.hpp"
 
 namespace {
 
 using ccb::peer::alternate;
 using ccb::peer::harness_samples;
-using ccb::peer::median;
+using ccb::median_of;
 
 // Seconds per call of `fn` (enqueued on `stream`), `reps` samples of `batch` back-to-back calls
 // each, after one untimed call.
@@ -81,7 +81,7 @@ Check gemm_check(ccb::Runner& runner, int device, std::int64_t n, int reps, int 
   cublasDestroy(h);
   const double flops = p.work().flops;
   return {fmt::format("cuda:{} BF16 GEMM n={} via harness vs cublasGemmEx", device, n), "TFLOPS",
-          flops / median(s[0]) * 1e-12, flops / median(s[1]) * 1e-12, 0.95};
+          flops / median_of(s[0]) * 1e-12, flops / median_of(s[1]) * 1e-12, 0.95};
 }
 
 Check triad_check(ccb::Runner& runner, int device, std::int64_t n, int reps, int rounds) {
@@ -96,7 +96,7 @@ Check triad_check(ccb::Runner& runner, int device, std::int64_t n, int reps, int
                                     [&] { return time_direct(ctx.stream, reps, 10, copy); }});
   // STREAM's count for both: triad 3 arrays, a copy 2 (read and write).
   return {fmt::format("cuda:{} STREAM triad n={} via harness vs cudaMemcpy D2D", device, n), "GB/s",
-          triad.work().bytes / median(s[0]) * 1e-9, 2.0 * static_cast<double>(src.bytes()) / median(s[1]) * 1e-9, 0.9};
+          triad.work().bytes / median_of(s[0]) * 1e-9, 2.0 * static_cast<double>(src.bytes()) / median_of(s[1]) * 1e-9, 0.9};
 }
 
 }  // namespace

@@ -19,13 +19,13 @@
 #include "harness/sysinfo.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
-#include "tests/bench/peer.hpp"
+#include "peer.hpp"
 
 namespace {
 
 using ccb::peer::alternate;
 using ccb::peer::harness_samples;
-using ccb::peer::median;
+using ccb::median_of;
 
 using ccb::Result;
 
@@ -80,7 +80,7 @@ Check gemm_check(ccb::Runner& runner, std::int64_t n, int reps, int rounds) {
                                     [&] { return time_direct(reps, direct); }});
   const double flops = p.work().flops;
   return {fmt::format("{} n={} via harness vs direct cblas", std::is_same_v<T, double> ? "DGEMM" : "SGEMM", n),
-          "GFLOPS", flops / median(s[0]) * 1e-9, flops / median(s[1]) * 1e-9, 0.97, "direct"};
+          "GFLOPS", flops / median_of(s[0]) * 1e-9, flops / median_of(s[1]) * 1e-9, 0.97, "direct"};
 }
 
 std::vector<Check> stream_checks(ccb::Runner& runner, std::int64_t n, int reps, int rounds) {
@@ -102,7 +102,7 @@ std::vector<Check> stream_checks(ccb::Runner& runner, std::int64_t n, int reps, 
                                     [&] { return time_direct(reps, plain); },
                                     [&] { return harness_samples(runner, ccb::Case{"openmp", triad_nt, {}}); }});
   const double bytes = triad.work().bytes;
-  const double h = bytes / median(t[0]) * 1e-9, d = bytes / median(t[1]) * 1e-9, nt = bytes / median(t[2]) * 1e-9;
+  const double h = bytes / median_of(t[0]) * 1e-9, d = bytes / median_of(t[1]) * 1e-9, nt = bytes / median_of(t[2]) * 1e-9;
   return {{fmt::format("STREAM triad n={} via harness vs plain OpenMP loop", n), "GB/s", h, d, 0.97, "plain loop"},
           {"STREAM triad_nt (non-temporal) vs triad, both via harness", "GB/s", nt, h, 1.0, "triad"}};
 }

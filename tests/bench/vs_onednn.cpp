@@ -16,13 +16,13 @@
 #include "harness/runner.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
-#include "tests/bench/peer.hpp"
+#include "peer.hpp"
 
 namespace {
 
 using ccb::peer::alternate;
 using ccb::peer::harness_samples;
-using ccb::peer::median;
+using ccb::median_of;
 
 using dnnl::memory;
 using tag = memory::format_tag;
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
   auto compare = [&](const ccb::Problem& p, const std::function<std::vector<double>()>& peer) {
     const auto s = alternate(rounds, {[&] { return harness("onednn", p); }, peer});
     const double flops = ccb::work_model(p).flops;
-    return std::pair{flops / median(s[0]) * 1e-9, flops / median(s[1]) * 1e-9};
+    return std::pair{flops / median_of(s[0]) * 1e-9, flops / median_of(s[1]) * 1e-9};
   };
 
   std::vector<Row> rows;
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
         if (dt == ccb::DType::fp32) {
           const auto samples = harness("openblas", p);
           rows.push_back({fmt::format("conv fp32 {} im2col+SGEMM vs oneDNN", p.descriptor()),
-                          p.work().flops / median(samples) * 1e-9, d, 0.0});
+                          p.work().flops / median_of(samples) * 1e-9, d, 0.0});
         }
       }
     }

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "kernels/common/validation.hpp"
 #include "kernels/gemm/gemm_reference.hpp"
 #include <cstring>

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "reports/compare.hpp"
+#include "reports/statistics.hpp"
 
 namespace ccb {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "harness/runner.hpp"
 #include "kernels/common/fill.hpp"
 #include "kernels/common/validation.hpp"

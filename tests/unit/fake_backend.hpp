@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 #include "kernels/common/fill.hpp"
 #include "kernels/gemm/gemm_reference.hpp"
 

@@ -7,7 +7,7 @@
 
 #include "harness/document.hpp"
 #include "harness/errors.hpp"
-#include "harness/rating.hpp"
+#include "harness/rate_report.hpp"
 #include "harness/suite.hpp"
 
 namespace ccb {

@@ -2,7 +2,7 @@
 
 #include "harness/errors.hpp"
 #include "harness/suite.hpp"
-#include "tests/unit/fake_backend.hpp"
+#include "fake_backend.hpp"
 
 namespace ccb {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // Backends plug in at runtime: each registers itself with a Registry, and the harness only
-// ever talks to this interface. Exactly one translation unit (harness/builtin_backends.cpp)
+// ever talks to this interface. Exactly one translation unit (kernels/builtin_backends.cpp)
 // knows which optional backends were compiled in.
 #include <memory>
 #include <optional>

@@ -1,15 +1,16 @@
+#include "cli/verdict_report.hpp"
+
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "harness/atomic_file.hpp"
-#include "harness/cli/commands.hpp"
 #include "harness/errors.hpp"
-#include "reports/compare.hpp"
+#include "reports/compare_render.hpp"
 
 namespace ccb::cli {
+namespace {
 
-// "5%" or a fraction such as 0.05; strictly between 0 and 1.
 double parse_threshold(const std::string& s) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
@@ -28,13 +29,36 @@ FailOn parse_fail_on(const std::string& s) {
   throw UsageError(fmt::format("--fail-on: expected regression, any-change or never, got \"{}\"", s));
 }
 
-int report(const Comparison& c, const std::string& format, FailOn mode, const CompareOptions& o, const std::string& out) {
+void check_format(const std::string& format) {
+  if (format != "table" && format != "markdown" && format != "json" && format != "junit")
+    throw UsageError(fmt::format("--format: expected table, markdown, json or junit, got \"{}\"", format));
+}
+
+}  // namespace
+
+void add_verdict_options(CLI::App& cmd, VerdictArgs& v) {
+  cmd.add_option("--threshold", v.threshold, "Smallest change that counts, e.g. 5% or 0.05")->capture_default_str();
+  cmd.add_option("--alpha", v.alpha, "Significance level of the Mann-Whitney U test")
+      ->check(CLI::Range(1e-6, 0.5))->capture_default_str();
+  cmd.add_option("--format", v.format, "table, markdown, json or junit")->capture_default_str();
+  cmd.add_option("--fail-on", v.fail_on, "regression, any-change or never")->capture_default_str();
+}
+
+Verdicts parse_verdicts(const VerdictArgs& v) {
+  Verdicts out{{parse_threshold(v.threshold), v.alpha}, parse_fail_on(v.fail_on), v.format};
+  check_format(v.format);
+  return out;
+}
+
+int report(const Comparison& c, const Verdicts& v, const std::string& out) {
+  const std::string& format = v.format;
+  const FailOn mode = v.mode;
   if (!c.differences.empty() && format != "json") {
     fmt::print(stderr, "ccbench: warning: not the same system:\n");
     for (const auto& d : c.differences) fmt::print(stderr, "  {}\n", d);
   }
   const std::string text = format == "markdown" ? render_markdown(c, mode)
-                           : format == "json"   ? render_json(c, mode, o).dump(2) + "\n"
+                           : format == "json"   ? render_json(c, mode, v.options).dump(2) + "\n"
                            : format == "junit"  ? render_junit(c, mode)
                                                 : render_table(c, mode);
   if (out.empty())
@@ -44,25 +68,6 @@ int report(const Comparison& c, const std::string& format, FailOn mode, const Co
   for (const auto& p : c.pairs)
     if (fails(p, mode)) return 1;
   return 0;
-}
-
-void check_format(const std::string& format) {
-  if (format != "table" && format != "markdown" && format != "json" && format != "junit")
-    throw UsageError(fmt::format("--format: expected table, markdown, json or junit, got \"{}\"", format));
-}
-
-int compare(const CompareArgs& a) {
-  const CompareOptions o{parse_threshold(a.threshold), a.alpha};
-  const FailOn mode = parse_fail_on(a.fail_on);
-  check_format(a.format);
-  if (!a.baseline.empty() && a.files.size() != 1)
-    throw UsageError("compare --baseline FILE takes exactly one result file: ccbench compare --baseline BASELINE.json NEW.json");
-  if (a.baseline.empty() && a.files.size() != 2)
-    throw UsageError("compare takes two result files: ccbench compare BASE.json NEW.json (or --baseline FILE NEW.json)");
-
-  const Comparison c = a.baseline.empty() ? compare_runs(load_run(a.files[0]), load_run(a.files[1]), o)
-                                          : compare_baseline(a.baseline, load_run(a.files[0]));
-  return report(c, a.format, mode, o, a.out);
 }
 
 }  // namespace ccb::cli

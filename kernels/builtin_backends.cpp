@@ -3,7 +3,7 @@
 // results and `ccbench list` explains why.
 #include <fmt/format.h>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb {
 

@@ -1,0 +1,31 @@
+#pragma once
+// What compare and history trend share: their verdict options and the report they print.
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "reports/compare.hpp"
+
+namespace ccb::cli {
+
+struct VerdictArgs {
+  std::string threshold = "5%", format = "table", fail_on = "regression";
+  double alpha = 0.05;
+};
+// Adds --threshold, --alpha, --format and --fail-on to `cmd`, bound to `v`.
+void add_verdict_options(CLI::App& cmd, VerdictArgs& v);
+
+struct Verdicts {
+  CompareOptions options;
+  FailOn mode = FailOn::regression;
+  std::string format;
+};
+// The options checked before anything is read: UsageError naming --threshold (a percentage
+// such as 5% or a fraction such as 0.05, strictly between 0 and 1), --fail-on or --format.
+Verdicts parse_verdicts(const VerdictArgs& v);
+
+// Prints (or writes atomically to `out`) the comparison in the chosen format, with a warning on
+// stderr when the two systems differ; returns 1 when a pair fails under the --fail-on mode.
+int report(const Comparison& c, const Verdicts& v, const std::string& out);
+
+}  // namespace ccb::cli

@@ -1,0 +1,16 @@
+# cmake -P script: builds TARGET in BUILD_DIR. EXPECT=build: the build must succeed.
+# EXPECT=fail: it must fail, and because HEADER was not found (not for another reason).
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(EXPECT STREQUAL "build")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${TARGET}: expected to build, but it failed:\n${out}")
+  endif()
+elseif(rc EQUAL 0)
+  message(FATAL_ERROR "${TARGET}: including ${HEADER} built, but that header belongs to a layer above")
+else()
+  string(FIND "${out}" "${HEADER}: No such file or directory" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${TARGET}: failed, but not because ${HEADER} was not found:\n${out}")
+  endif()
+endif()
