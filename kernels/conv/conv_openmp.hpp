@@ -1,9 +1,9 @@
 #pragma once
 #include <memory>
 
-#include "harness/backend.hpp"
+#include "kernels/backend.hpp"
 
 namespace ccb {
-// Naive direct convolution (FP32, NCHW or NHWC) on all OpenMP threads.
+// Direct convolution (FP32, NCHW or NHWC) on all OpenMP threads, output row by output row.
 std::unique_ptr<KernelInstance> make_conv_openmp(const ConvProblem& p);
 }  // namespace ccb
