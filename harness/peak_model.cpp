@@ -105,8 +105,34 @@ const DevicePeak* PeakModel::device(const std::string& id) const {
   return nullptr;
 }
 
-void PeakModel::rebuild() {
-  devices_.clear();
+namespace {
+
+// Matrix engines (AMX) and other units of the CPU's flags: a precision they offer faster than
+// the vector units is theirs.
+void add_matrix_unit_peaks(const HardwareTables& tables, const json& flags, double cores, double nominal,
+                           double highest, DevicePeak& d) {
+  for (const auto& u : tables.matrix_units) {
+    if (std::find(flags.begin(), flags.end(), u.cpu_flag) == flags.end()) continue;
+    PrecisionPeak p;
+    p.precision = u.precision;
+    p.theoretical_nominal = cores * nominal * 1e6 * u.ops_per_cycle;
+    p.ceiling = cores * highest * 1e6 * u.ops_per_cycle;
+    p.formula = fmt::format("{} cores x {:.0f} MHz x {} ops/cycle ({})", cores, nominal, u.ops_per_cycle, u.id);
+    p.source = u.source;
+    p.certainty = u.certainty;
+    // Several units may offer a precision (AMX and AVX512_BF16): the fastest sets the peak.
+    auto same = std::find_if(d.precisions.begin(), d.precisions.end(),
+                             [&](const PrecisionPeak& q) { return q.precision == p.precision; });
+    if (same == d.precisions.end())
+      d.precisions.push_back(p);
+    else if (p.ceiling > same->ceiling)
+      *same = p;
+  }
+}
+
+}  // namespace
+
+DevicePeak PeakModel::cpu_peak() const {
   const json cpu = system_.value("cpu", json::object());
   const double cores = number_or(cpu, "cores", 0);
   const double nominal = number_or(cpu, "nominal_mhz", 0);
@@ -162,27 +188,15 @@ void PeakModel::rebuild() {
       p.certainty = fma_units_ && !unmatched ? cls->certainty : "uncertain";
       d.precisions.push_back(p);
     }
-    for (const auto& u : tables_.matrix_units) {
-      if (std::find(flags.begin(), flags.end(), u.cpu_flag) == flags.end()) continue;
-      PrecisionPeak p;
-      p.precision = u.precision;
-      p.theoretical_nominal = cores * nominal * 1e6 * u.ops_per_cycle;
-      p.ceiling = cores * highest * 1e6 * u.ops_per_cycle;
-      p.formula = fmt::format("{} cores x {:.0f} MHz x {} ops/cycle ({})", cores, nominal, u.ops_per_cycle, u.id);
-      p.source = u.source;
-      p.certainty = u.certainty;
-      // Several units may offer a precision (AMX and AVX512_BF16): the fastest sets the peak.
-      auto same = std::find_if(d.precisions.begin(), d.precisions.end(),
-                               [&](const PrecisionPeak& q) { return q.precision == p.precision; });
-      if (same == d.precisions.end())
-        d.precisions.push_back(p);
-      else if (p.ceiling > same->ceiling)
-        *same = p;
-    }
+    add_matrix_unit_peaks(tables_, flags, cores, nominal, highest, d);
   }
   sort_precisions(d);
-  devices_.push_back(d);
+  return d;
+}
 
+void PeakModel::rebuild() {
+  devices_.clear();
+  devices_.push_back(cpu_peak());
   for (const auto& acc : system_.value("accelerators", json::array())) {
     const auto sms = acc.contains("sm_count") && acc["sm_count"].is_number() ? std::optional<int>(acc["sm_count"].get<int>()) : std::nullopt;
     const auto mhz = acc.contains("clock_mhz") && acc["clock_mhz"].is_number() ? std::optional<double>(acc["clock_mhz"].get<double>()) : std::nullopt;

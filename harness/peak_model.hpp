@@ -65,6 +65,8 @@ class PeakModel {
 
  private:
   void rebuild();
+  // The CPU's theoretical peaks from the tables, the probed clocks and the measurements taken.
+  DevicePeak cpu_peak() const;
   // The peak a result is judged against: its precision's, or for FP64 GEMM and convolution on a
   // GPU with FP64 tensor cores, the FP64 tensor peak. nullptr when none is known.
   const PrecisionPeak* peak_for(const Result& r) const;

@@ -69,25 +69,84 @@ Result Runner::not_run(const Case& c, const std::string& reason) const {
   return r;
 }
 
+namespace {
+
+// Sets the status and reason of a case that cannot run here (no such backend, backend not
+// available, problem not offered); returns whether it was refused.
+bool refused(const Backend* backend, const Case& c, Result& r) {
+  if (!backend) {
+    r.status = Status::error;
+    r.reason = fmt::format("backend \"{}\" is not registered", c.backend);
+  } else if (const auto av = backend->availability(); !av.ok) {
+    r.status = Status::skipped;
+    r.reason = av.reason;
+  } else if (const auto sup = backend->supports_problem(c.problem); !sup.ok) {
+    r.status = Status::unsupported;
+    r.reason = sup.reason;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+struct Timing {
+  std::vector<double> samples;  // seconds per run, one per repetition
+  std::string error;            // why there are no samples
+};
+
+// The timed repetitions of `instance` through Google Benchmark (manual time: the instance's own
+// timer where it has one, else the host's steady clock around run()).
+Timing time_runs(KernelInstance& instance, const std::string& name, const RunOptions& options) {
+  CollectingReporter reporter;
+  std::string kernel_error;
+  auto* bench = benchmark::RegisterBenchmark(name.c_str(), [&](benchmark::State& state) {
+    for (auto _ : state) {
+      try {
+        const auto t0 = std::chrono::steady_clock::now();
+        instance.run();
+        const auto t1 = std::chrono::steady_clock::now();
+        state.SetIterationTime(instance.timed_seconds().value_or(std::chrono::duration<double>(t1 - t0).count()));
+      } catch (const std::exception& e) {
+        kernel_error = e.what();
+        state.SkipWithError(kernel_error.c_str());
+        break;
+      }
+    }
+  });
+  bench->UseManualTime()->Unit(benchmark::kSecond)->Repetitions(options.repetitions);
+  if (options.min_time > 0)
+    bench->MinTime(options.min_time);
+  else
+    bench->Iterations(1);
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::ClearRegisteredBenchmarks();
+  if (!kernel_error.empty()) return {{}, kernel_error};
+  if (!reporter.error.empty()) return {{}, reporter.error};
+  if (reporter.samples.empty()) return {{}, "the benchmark produced no samples"};
+  return {reporter.samples, ""};
+}
+
+// passed, failed (wrong answer) or mistrusted (mostly zeros), from the validation.
+void judge(const Validation& v, Result& r) {
+  r.validation = v;
+  if (v.mostly_zero) {
+    r.status = Status::mistrusted;
+    r.reason = fmt::format("output is {:.1f}% zeros", 100.0 * v.zero_fraction);
+  } else if (!v.ok) {
+    r.status = Status::failed;
+    r.reason = fmt::format("wrong answer: {} (error {:.3g} > tolerance {:.3g})", v.detail, v.max_error, v.tolerance);
+  } else {
+    r.status = Status::passed;
+  }
+}
+
+}  // namespace
+
 Result Runner::run(const Case& c) {
   Backend* backend = registry_.find(c.backend);
   if (backend) backend->select_device(c.device);
   Result r = skeleton(c, backend);
-  if (!backend) {
-    r.status = Status::error;
-    r.reason = fmt::format("backend \"{}\" is not registered", c.backend);
-    return r;
-  }
-  if (const auto av = backend->availability(); !av.ok) {
-    r.status = Status::skipped;
-    r.reason = av.reason;
-    return r;
-  }
-  if (const auto sup = backend->supports_problem(c.problem); !sup.ok) {
-    r.status = Status::unsupported;
-    r.reason = sup.reason;
-    return r;
-  }
+  if (refused(backend, c, r)) return r;
 
   try {
     auto instance = backend->create(c.problem);
@@ -97,59 +156,20 @@ Result Runner::run(const Case& c) {
       r.work.formula += "; stores on this device do not allocate: no write-allocate traffic";
     }
     instance->run();  // warm-up, not counted
-
-    CollectingReporter reporter;
-    std::string kernel_error;
-    auto* bench = benchmark::RegisterBenchmark(r.name().c_str(), [&](benchmark::State& state) {
-      for (auto _ : state) {
-        try {
-          const auto t0 = std::chrono::steady_clock::now();
-          instance->run();
-          const auto t1 = std::chrono::steady_clock::now();
-          state.SetIterationTime(instance->timed_seconds().value_or(std::chrono::duration<double>(t1 - t0).count()));
-        } catch (const std::exception& e) {
-          kernel_error = e.what();
-          state.SkipWithError(kernel_error.c_str());
-          break;
-        }
-      }
-    });
-    bench->UseManualTime()->Unit(benchmark::kSecond)->Repetitions(options_.repetitions);
-    if (options_.min_time > 0)
-      bench->MinTime(options_.min_time);
-    else
-      bench->Iterations(1);
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    benchmark::ClearRegisteredBenchmarks();
-
-    if (!reporter.error.empty() || !kernel_error.empty() || reporter.samples.empty()) {
+    Timing t = time_runs(*instance, r.name(), options_);
+    if (!t.error.empty()) {
       r.status = Status::error;
-      r.reason = !kernel_error.empty()     ? kernel_error
-                 : !reporter.error.empty() ? reporter.error
-                                           : "the benchmark produced no samples";
+      r.reason = t.error;
       return r;
     }
-    r.samples = reporter.samples;
+    r.samples = std::move(t.samples);
     r.stats = Stats::of(r.samples);
-
     r.details = instance->details();
-    const Validation v = validate(c.problem, instance->output());
-    r.validation = v;
-    if (v.mostly_zero) {
-      r.status = Status::mistrusted;
-      r.reason = fmt::format("output is {:.1f}% zeros", 100.0 * v.zero_fraction);
-    } else if (!v.ok) {
-      r.status = Status::failed;
-      r.reason = fmt::format("wrong answer: {} (error {:.3g} > tolerance {:.3g})", v.detail,
-                             v.max_error, v.tolerance);
-    } else {
-      r.status = Status::passed;
-    }
+    judge(validate(c.problem, instance->output()), r);
   } catch (const std::bad_alloc&) {
     benchmark::ClearRegisteredBenchmarks();
     r.status = Status::error;
-    r.reason = fmt::format("out of memory allocating {:.2f} GB of buffers",
-                           footprint_bytes(c.problem) * 1e-9);
+    r.reason = fmt::format("out of memory allocating {:.2f} GB of buffers", footprint_bytes(c.problem) * 1e-9);
   } catch (const std::exception& e) {
     benchmark::ClearRegisteredBenchmarks();
     r.status = Status::error;

@@ -149,7 +149,80 @@ std::int64_t auto_stream_elements(DType dtype, const SuiteContext& ctx,
 }
 
 namespace {
-Suite suite_from_json(const ijson& root, const std::string& source, const SuiteContext& ctx);
+
+// One entry of "cases": a kernel over one or more backends and dtypes, appended to `out`.
+void add_cases(const ijson& c, const Where& w, const SuiteContext& ctx, std::vector<Case>& out) {
+  if (!c.is_object()) w.fail("expected an object");
+  const auto& kernel_v = required(c, "kernel", w);
+  if (!kernel_v.is_string()) w["kernel"].fail("expected a string");
+  const auto kernel = kernel_v.get<std::string>();
+
+  std::vector<std::string> backends = strings(required(c, "backend", w), w["backend"]);
+  for (const auto& b : backends)
+    if (!ctx.registry->find(b))
+      w["backend"].fail(fmt::format("unknown backend \"{}\" (this build has: {})", b, ctx.registry->names()));
+  std::vector<DType> dtypes;
+  for (const auto& d : strings(required(c, "dtype", w), w["dtype"])) {
+    const auto t = parse_dtype(d);
+    if (!t) w["dtype"].fail(fmt::format("unknown dtype \"{}\" (expected one of: {})", d, dtype_names()));
+    dtypes.push_back(*t);
+  }
+  if (kernel == "gemm")
+    add_gemm_cases(c, w, backends, dtypes, out);
+  else if (kernel == "stream")
+    add_stream_cases(c, w, backends, dtypes, ctx, out);
+  else if (kernel == "peak")
+    add_peak_cases(c, w, backends, dtypes, *ctx.registry, out);
+  else if (kernel == "conv")
+    add_conv_cases(c, w, backends, dtypes, out);
+  else
+    w["kernel"].fail(fmt::format("unknown kernel \"{}\" (expected one of: {})", kernel, kernel_names()));
+}
+
+Suite suite_from_json(const ijson& root, const std::string& source, const SuiteContext& ctx) {
+  const Where top{source, ""};
+  if (!root.is_object()) throw UsageError(fmt::format("{}: expected a JSON object at the top level", source));
+  reject_unknown_keys(root, top, {"name", "description", "repetitions", "min_time", "cases"});
+
+  Suite s;
+  s.source = source;
+  s.name = std::filesystem::path(source).stem().string();
+  if (root.contains("name")) {
+    if (!root["name"].is_string()) top["name"].fail("expected a string");
+    s.name = root["name"].get<std::string>();
+  }
+  if (root.contains("description")) {
+    if (!root["description"].is_string()) top["description"].fail("expected a string");
+    s.description = root["description"].get<std::string>();
+  }
+  if (root.contains("repetitions"))
+    s.repetitions = static_cast<int>(positive_int(root["repetitions"], top["repetitions"], 100000));
+  if (root.contains("min_time")) {
+    const auto& v = root["min_time"];
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 3600)
+      top["min_time"].fail(fmt::format("expected seconds between 0 and 3600, got {}", v.dump()));
+    s.min_time = v.get<double>();
+  }
+
+  const auto& cases = required(root, "cases", top);
+  if (!cases.is_array() || cases.empty()) top["cases"].fail("expected a non-empty array of cases");
+  for (std::size_t i = 0; i < cases.size(); ++i) add_cases(cases[i], top["cases"][i], ctx, s.cases);
+
+  // The peak kernels calibrate the clocks that efficiency figures of later cases use.
+  std::stable_partition(s.cases.begin(), s.cases.end(),
+                        [](const Case& c) { return std::holds_alternative<PeakProblem>(c.problem); });
+
+  // Refuse before allocating anything: each case runs alone, so each must fit on its own.
+  for (const auto& c : s.cases) {
+    const double need = footprint_bytes(c.problem);
+    if (ctx.memory_bytes > 0 && need > 0.9 * static_cast<double>(ctx.memory_bytes))
+      throw UsageError(fmt::format("{}: case {} needs {} of memory for its buffers, {} available",
+                                   source, problem_id(c.problem), gb(need),
+                                   gb(static_cast<double>(ctx.memory_bytes))));
+  }
+  return s;
+}
+
 }  // namespace
 
 std::filesystem::path config_dir() {
@@ -193,80 +266,6 @@ Suite parse_suite(const std::string& text, const std::string& source, const Suit
   return suite_from_json(parse_json_text(text, source), source, ctx);
 }
 
-namespace {
-Suite suite_from_json(const ijson& root, const std::string& source, const SuiteContext& ctx) {
-  const Where top{source, ""};
-  if (!root.is_object()) throw UsageError(fmt::format("{}: expected a JSON object at the top level", source));
-  reject_unknown_keys(root, top, {"name", "description", "repetitions", "min_time", "cases"});
-
-  Suite s;
-  s.source = source;
-  s.name = std::filesystem::path(source).stem().string();
-  if (root.contains("name")) {
-    if (!root["name"].is_string()) top["name"].fail("expected a string");
-    s.name = root["name"].get<std::string>();
-  }
-  if (root.contains("description")) {
-    if (!root["description"].is_string()) top["description"].fail("expected a string");
-    s.description = root["description"].get<std::string>();
-  }
-  if (root.contains("repetitions"))
-    s.repetitions = static_cast<int>(positive_int(root["repetitions"], top["repetitions"], 100000));
-  if (root.contains("min_time")) {
-    const auto& v = root["min_time"];
-    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 3600)
-      top["min_time"].fail(fmt::format("expected seconds between 0 and 3600, got {}", v.dump()));
-    s.min_time = v.get<double>();
-  }
-
-  const auto& cases = required(root, "cases", top);
-  if (!cases.is_array() || cases.empty()) top["cases"].fail("expected a non-empty array of cases");
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const Where w = top["cases"][i];
-    const auto& c = cases[i];
-    if (!c.is_object()) w.fail("expected an object");
-    const auto& kernel_v = required(c, "kernel", w);
-    if (!kernel_v.is_string()) w["kernel"].fail("expected a string");
-    const auto kernel = kernel_v.get<std::string>();
-
-    std::vector<std::string> backends = strings(required(c, "backend", w), w["backend"]);
-    for (const auto& b : backends)
-      if (!ctx.registry->find(b))
-        w["backend"].fail(fmt::format("unknown backend \"{}\" (this build has: {})", b, ctx.registry->names()));
-    std::vector<DType> dtypes;
-    for (const auto& d : strings(required(c, "dtype", w), w["dtype"])) {
-      const auto t = parse_dtype(d);
-      if (!t) w["dtype"].fail(fmt::format("unknown dtype \"{}\" (expected one of: {})", d, dtype_names()));
-      dtypes.push_back(*t);
-    }
-    if (kernel == "gemm")
-      add_gemm_cases(c, w, backends, dtypes, s.cases);
-    else if (kernel == "stream")
-      add_stream_cases(c, w, backends, dtypes, ctx, s.cases);
-    else if (kernel == "peak")
-      add_peak_cases(c, w, backends, dtypes, *ctx.registry, s.cases);
-    else if (kernel == "conv")
-      add_conv_cases(c, w, backends, dtypes, s.cases);
-    else
-      w["kernel"].fail(fmt::format("unknown kernel \"{}\" (expected one of: {})", kernel, kernel_names()));
-  }
-
-  // The peak kernels calibrate the clocks that efficiency figures of later cases use.
-  std::stable_partition(s.cases.begin(), s.cases.end(),
-                        [](const Case& c) { return std::holds_alternative<PeakProblem>(c.problem); });
-
-  // Refuse before allocating anything: each case runs alone, so each must fit on its own.
-  for (const auto& c : s.cases) {
-    const double need = footprint_bytes(c.problem);
-    if (ctx.memory_bytes > 0 && need > 0.9 * static_cast<double>(ctx.memory_bytes))
-      throw UsageError(fmt::format("{}: case {} needs {} of memory for its buffers, {} available",
-                                   source, problem_id(c.problem), gb(need),
-                                   gb(static_cast<double>(ctx.memory_bytes))));
-  }
-  return s;
-}
-
-}  // namespace
 
 void filter_cases(Suite& suite, const std::vector<std::string>& backends,
                   const std::vector<std::string>& kernels, const Registry& registry) {

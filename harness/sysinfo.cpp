@@ -149,17 +149,53 @@ std::string hostname() {
   return buf;
 }
 
-json probe_system(const Registry& registry) {
-  Topology t;
-  utsname u{};
-  uname(&u);
+namespace {
+
+json cpu_section(const Topology& t) {
   std::string model = cpuinfo_field("model name");
   const auto [nominal_mhz, nominal_source] = nominal_clock(model);
   const double max_mhz = max_clock_mhz();
   // Under a hypervisor, cache sizes and clocks are what the VM reports, not the hardware's.
   const bool hypervisor = (" " + cpuinfo_field("flags") + " ").find(" hypervisor ") != std::string::npos;
   if (model.empty()) model = cpuinfo_field("CPU part");
+  return json{{"model", model},
+              {"vendor", cpuinfo_field("vendor_id")},
+              {"sockets", t.count(HWLOC_OBJ_PACKAGE)},
+              {"cores", t.count(HWLOC_OBJ_CORE)},
+              {"threads", t.count(HWLOC_OBJ_PU)},
+              {"numa_nodes", t.count(HWLOC_OBJ_NUMANODE)},
+              {"nominal_mhz", nominal_mhz > 0 ? json(nominal_mhz) : json(nullptr)},
+              {"nominal_mhz_source", nominal_source},
+              {"max_mhz", max_mhz > 0 ? json(max_mhz) : json(nullptr)},
+              {"scalar_clock_mhz", measure_scalar_clock_mhz()},
+              {"hypervisor", hypervisor},
+              {"isa", isa_flags()},
+              {"caches", caches(t)}};
+}
 
+json software_section() {
+  const unsigned hwloc_ver = hwloc_get_api_version();
+  return json{{"compiler", fmt::format("{} {}",
+#if defined(__clang__)
+                                       "clang",
+#else
+                                       "gcc",
+#endif
+                                       __VERSION__)},
+              {"hwloc", fmt::format("{}.{}.{}", hwloc_ver >> 16, (hwloc_ver >> 8) & 0xff, hwloc_ver & 0xff)},
+              {"google_benchmark", CCBENCH_BENCHMARK_VERSION},
+              {"nlohmann_json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+                                            NLOHMANN_JSON_VERSION_PATCH)},
+              {"fmt", FMT_VERSION},
+              {"cli11", CLI11_VERSION}};
+}
+
+}  // namespace
+
+json probe_system(const Registry& registry) {
+  Topology t;
+  utsname u{};
+  uname(&u);
   json backends = json::object();
   json accelerators = json::array();  // every device of every available accelerator backend
   for (const auto& b : registry.all()) {
@@ -172,49 +208,18 @@ json probe_system(const Registry& registry) {
     }
     backends[b->name()] = info;
   }
-
-  unsigned hwloc_ver = hwloc_get_api_version();
-  return json{
-      {"hostname", hostname()},
-      {"os", {{"sysname", u.sysname}, {"release", u.release}, {"version", u.version},
-              {"machine", u.machine}}},
-      {"cpu", {{"model", model},
-               {"vendor", cpuinfo_field("vendor_id")},
-               {"sockets", t.count(HWLOC_OBJ_PACKAGE)},
-               {"cores", t.count(HWLOC_OBJ_CORE)},
-               {"threads", t.count(HWLOC_OBJ_PU)},
-               {"numa_nodes", t.count(HWLOC_OBJ_NUMANODE)},
-               {"nominal_mhz", nominal_mhz > 0 ? json(nominal_mhz) : json(nullptr)},
-               {"nominal_mhz_source", nominal_source},
-               {"max_mhz", max_mhz > 0 ? json(max_mhz) : json(nullptr)},
-               {"scalar_clock_mhz", measure_scalar_clock_mhz()},
-               {"hypervisor", hypervisor},
-               {"isa", isa_flags()},
-               {"caches", caches(t)}}},
-      {"memory", {{"total_bytes", meminfo_kb("MemTotal") * 1024},
-                  {"available_bytes", available_memory_bytes()}}},
-      {"threads", {{"omp_max_threads", omp_get_max_threads()},
-                   {"OMP_NUM_THREADS", env_or_null("OMP_NUM_THREADS")},
-                   {"OMP_PROC_BIND", env_or_null("OMP_PROC_BIND")},
-                   {"OMP_PLACES", env_or_null("OMP_PLACES")},
-                   {"OPENBLAS_NUM_THREADS", env_or_null("OPENBLAS_NUM_THREADS")}}},
-      {"software", {{"compiler", fmt::format("{} {}",
-#if defined(__clang__)
-                                              "clang",
-#else
-                                              "gcc",
-#endif
-                                              __VERSION__)},
-                    {"hwloc", fmt::format("{}.{}.{}", hwloc_ver >> 16, (hwloc_ver >> 8) & 0xff,
-                                          hwloc_ver & 0xff)},
-                    {"google_benchmark", CCBENCH_BENCHMARK_VERSION},
-                    {"nlohmann_json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR,
-                                                  NLOHMANN_JSON_VERSION_MINOR,
-                                                  NLOHMANN_JSON_VERSION_PATCH)},
-                    {"fmt", FMT_VERSION},
-                    {"cli11", CLI11_VERSION}}},
-      {"accelerators", accelerators},
-      {"backends", backends}};
+  return json{{"hostname", hostname()},
+              {"os", {{"sysname", u.sysname}, {"release", u.release}, {"version", u.version}, {"machine", u.machine}}},
+              {"cpu", cpu_section(t)},
+              {"memory", {{"total_bytes", meminfo_kb("MemTotal") * 1024}, {"available_bytes", available_memory_bytes()}}},
+              {"threads", {{"omp_max_threads", omp_get_max_threads()},
+                           {"OMP_NUM_THREADS", env_or_null("OMP_NUM_THREADS")},
+                           {"OMP_PROC_BIND", env_or_null("OMP_PROC_BIND")},
+                           {"OMP_PLACES", env_or_null("OMP_PLACES")},
+                           {"OPENBLAS_NUM_THREADS", env_or_null("OPENBLAS_NUM_THREADS")}}},
+              {"software", software_section()},
+              {"accelerators", accelerators},
+              {"backends", backends}};
 }
 
 }  // namespace ccb

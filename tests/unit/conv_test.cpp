@@ -90,6 +90,25 @@ struct ConvData {
   }
 };
 
+// Values worked out by hand, so that the reference is checked against arithmetic rather than
+// against another implementation: a 4x4 image holding 1..16 under a 3x3 kernel of ones.
+TEST(ConvReference, KnownAnswers) {
+  std::vector<float> src(16), wei(9, 1.0f);
+  for (int i = 0; i < 16; ++i) src[i] = static_cast<float>(i + 1);
+  auto at = [&](const char* desc, std::int64_t y, std::int64_t x) {
+    const ConvProblem p = parse_conv_descriptor(desc);
+    double value = 0, scale = 0;
+    conv_reference_point(p, src.data(), wei.data(), 0, 0, y, x, value, scale);
+    return value;
+  };
+  EXPECT_EQ(at("mb1ic1ih4oc1kh3ph1", 0, 0), 1 + 2 + 5 + 6);            // corner: padding drops 5 taps
+  EXPECT_EQ(at("mb1ic1ih4oc1kh3ph1", 1, 1), 1 + 2 + 3 + 5 + 6 + 7 + 9 + 10 + 11);
+  EXPECT_EQ(at("mb1ic1ih4oc1kh3ph1", 3, 3), 11 + 12 + 15 + 16);
+  EXPECT_EQ(at("mb1ic1ih4oc1kh3sh2ph1", 0, 1), 2 + 3 + 4 + 6 + 7 + 8);  // stride 2: input columns 1..3
+  EXPECT_EQ(at("mb1ic1ih4oc1kh3dh1ph2", 0, 0), 1 + 3 + 9 + 11);        // dilation 1: every other tap
+  EXPECT_EQ(at("mb1ic1ih4oc1kh3", 0, 0), 1 + 2 + 3 + 5 + 6 + 7 + 9 + 10 + 11);
+}
+
 TEST(ConvValidation, CorruptedOutputFailsAndZerosAreMistrusted) {
   for (auto layout : {Layout::nchw, Layout::nhwc}) {
     ConvData d("g2mb2ic8ih7oc6kh3ph1", layout);
