@@ -45,6 +45,7 @@ class ConvOpenmp final : public KernelInstance {
     const float* src = t_.src.as<float>();
     const float* wei = t_.wei.as<float>();  // [k][c/groups][kh][kw]
     float* dst = t_.dst.as<float>();
+    const bool unit_stride = p.stride_w == 1 && si.w == 1;
 #pragma omp parallel num_threads(threads_)
     {
       float* acc = acc_.data() + static_cast<std::size_t>(omp_get_thread_num()) * static_cast<std::size_t>(ow);
@@ -66,7 +67,12 @@ class ConvOpenmp final : public KernelInstance {
                   const std::int64_t x0 = std::max<std::int64_t>(0, ceil_div(-offset, p.stride_w));
                   const std::int64_t x1 = std::min<std::int64_t>(ow, ceil_div(p.w - offset, p.stride_w));
                   const float tap = taps[s];
-                  for (std::int64_t x = x0; x < x1; ++x) acc[x] += tap * row[(x * p.stride_w + offset) * si.w];
+                  if (unit_stride) {  // contiguous input row: the loop the compiler vectorizes
+                    const float* in = row + offset;
+                    for (std::int64_t x = x0; x < x1; ++x) acc[x] += tap * in[x];
+                  } else {
+                    for (std::int64_t x = x0; x < x1; ++x) acc[x] += tap * row[(x * p.stride_w + offset) * si.w];
+                  }
                 }
               }
             float* out = dst + n * so.n + k * so.c + y * so.h;
