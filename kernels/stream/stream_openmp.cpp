@@ -183,7 +183,7 @@ class OpenmpBackend final : public Backend {
   Availability supports(std::string_view kernel, DType dtype) const override {
     if (kernel == "conv")
       return dtype == DType::fp32 ? Availability{}
-                                  : Availability{false, fmt::format("the naive direct convolution is FP32 only, not {}", to_string(dtype))};
+                                  : Availability{false, fmt::format("the direct convolution is FP32 only, not {}", to_string(dtype))};
     if (kernel != "stream" && kernel != "peak")
       return {false, fmt::format("openmp has no {} kernel", kernel)};
     if (dtype != DType::fp64 && dtype != DType::fp32)

@@ -1,5 +1,9 @@
 # cmake -P script: builds TARGET in BUILD_DIR. EXPECT=build: the build must succeed.
-# EXPECT=fail: it must fail, and because HEADER was not found (not for another reason).
+# EXPECT=fail: it must fail, and because HEADER was not found (not for another reason), while
+# HEADER does exist in SOURCE_DIR.
+if(NOT EXISTS ${SOURCE_DIR}/${HEADER})
+  message(FATAL_ERROR "${HEADER} is not in ${SOURCE_DIR}: the check would prove nothing")
+endif()
 execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${TARGET}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
 if(EXPECT STREQUAL "build")
