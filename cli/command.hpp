@@ -2,7 +2,7 @@
 // The ccbench subcommands, one file each. An add_*_command function registers its subcommand's
 // options on `app` and appends one Command per leaf subcommand; main parses the command line
 // and runs the Command whose subcommand was given. Exit codes: 0 success, 1 a case failed or a
-// regression was found, 2 bad input (a handler throws UsageError), 130 interrupted.
+// regression was found, 2 bad input (a handler throws UsageError), 3 internal error, 130 interrupted.
 #include <functional>
 #include <string>
 #include <vector>

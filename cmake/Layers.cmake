@@ -6,18 +6,15 @@
 # fails to compile (tests/layering checks this).
 set(CCBENCH_LAYER_INCLUDE_ROOT ${CMAKE_BINARY_DIR}/layers)
 
-# ccbench_layer(TARGET FOLDER [LINKS lower-layer targets...] [DEPENDS other libraries...])
+# ccbench_layer(TARGET FOLDER [LINKS lower-layer targets...] [DEPENDS other libraries...]
+#               [PRIVATE_DEPENDS libraries its headers do not expose...])
 function(ccbench_layer target folder)
-  cmake_parse_arguments(arg "" "" "LINKS;DEPENDS" ${ARGN})
+  cmake_parse_arguments(arg "" "" "LINKS;DEPENDS;PRIVATE_DEPENDS" ${ARGN})
   set(dir ${CCBENCH_LAYER_INCLUDE_ROOT}/${folder})
   file(MAKE_DIRECTORY ${dir})
-  if(NOT EXISTS ${dir}/${folder})
-    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${dir}/${folder} SYMBOLIC)
-  endif()
+  file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${dir}/${folder} SYMBOLIC)  # replaces a stale one
   target_include_directories(${target} PUBLIC ${dir})
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
-  target_link_libraries(${target} PUBLIC ${arg_LINKS} ${arg_DEPENDS})
-  set_property(GLOBAL APPEND PROPERTY CCBENCH_LAYERS ${target})
-  set_target_properties(${target} PROPERTIES CCBENCH_LAYER_FOLDER ${folder} CCBENCH_LAYER_LINKS "${arg_LINKS}")
+  target_link_libraries(${target} PUBLIC ${arg_LINKS} ${arg_DEPENDS} PRIVATE ${arg_PRIVATE_DEPENDS})
 endfunction()

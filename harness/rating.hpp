@@ -3,7 +3,6 @@
 // and published centers (configs/centers/) give something to compare a whole center with.
 // No figure is ever converted between precisions: each basis stands on its own.
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>

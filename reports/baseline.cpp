@@ -65,6 +65,9 @@ PairResult judge_reference(const ijson& r, const Where& wr, const std::map<std::
     p.reason = fmt::format("expected passed, got {}{}", p.new_status, it->second->reason.empty() ? "" : ": " + it->second->reason);
   } else if (it->second->unit != p.unit) {
     wr["unit"].fail(fmt::format("the run reports {} in {}, not {}", p.key, it->second->unit, p.unit));
+  } else if (it->second->rates.empty()) {
+    p.verdict = Verdict::noisy;
+    p.reason = "no samples to compare";
   } else {
     p.new_median = median_of(it->second->rates);
     p.n_new = it->second->rates.size();

@@ -15,6 +15,7 @@
 
 #include "harness/document.hpp"
 #include "harness/errors.hpp"
+#include "harness/result.hpp"
 
 namespace ccb {
 namespace {
@@ -273,11 +274,9 @@ bool HistoryStore::add(const RunRates& run) {
   for (const auto& c : run.cases) {
     std::optional<double> median, cv;
     if (!c.rates.empty()) {
-      median = median_of(c.rates);
-      double mean = 0, ss = 0;
-      for (double r : c.rates) mean += r / static_cast<double>(c.rates.size());
-      for (double r : c.rates) ss += (r - mean) * (r - mean);
-      cv = c.rates.size() > 1 && mean > 0 ? std::sqrt(ss / static_cast<double>(c.rates.size() - 1)) / mean : 0.0;
+      const Stats s = Stats::of(c.rates);
+      median = s.median;
+      cv = s.cv;
     }
     Stmt one(db_,
              "INSERT OR IGNORE INTO results (run_id, case_key, family, status, reason, unit, median, cv, n, rates) "

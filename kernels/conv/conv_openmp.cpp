@@ -68,8 +68,7 @@ class ConvOpenmp final : public KernelInstance {
                   const std::int64_t x1 = std::min<std::int64_t>(ow, ceil_div(p.w - offset, p.stride_w));
                   const float tap = taps[s];
                   if (unit_stride) {  // contiguous input row: the loop the compiler vectorizes
-                    const float* in = row + offset;
-                    for (std::int64_t x = x0; x < x1; ++x) acc[x] += tap * in[x];
+                    for (std::int64_t x = x0; x < x1; ++x) acc[x] += tap * row[x + offset];
                   } else {
                     for (std::int64_t x = x0; x < x1; ++x) acc[x] += tap * row[(x * p.stride_w + offset) * si.w];
                   }

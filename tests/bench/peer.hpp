@@ -1,6 +1,6 @@
 #pragma once
-// What the peer checks (ccbench-vs-direct, -vs-onednn, -vs-cublas) share: the samples of one case run through the harness, and alternating rounds.
-#include <algorithm>
+// What the peer checks (ccbench-vs-direct, -vs-onednn, -vs-cublas) share: the samples of one
+// case run through the harness, and alternating rounds.
 #include <functional>
 #include <stdexcept>
 #include <vector>

@@ -31,11 +31,21 @@ TEST(Check, PassesSilentlyAndFailsWithFileLineExpressionAndMessage) {
   EXPECT_NE(with_message.find("check failed: ok: the buffer is too small"), std::string::npos) << with_message;
 }
 
-TEST(Check, EvaluatesItsConditionOnce) {
-  int calls = 0;
-  auto condition = [&] { return ++calls > 0; };
-  CCB_CHECK(condition());
-  EXPECT_EQ(calls, 1);
+TEST(Check, EvaluatesItsConditionOnceAndItsMessageOnlyOnFailure) {
+  int conditions = 0, messages = 0;
+  auto condition = [&] { return ++conditions > 0; };
+  auto message = [&] { return "built " + std::to_string(++messages); };
+  CCB_CHECK(condition(), message());
+  EXPECT_EQ(conditions, 1);
+  EXPECT_EQ(messages, 0);
+  try {
+    CCB_CHECK(!condition(), message());
+    ADD_FAILURE() << "a false condition did not throw";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("built 1"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(conditions, 2);
+  EXPECT_EQ(messages, 1);
 }
 
 }  // namespace

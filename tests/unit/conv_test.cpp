@@ -132,6 +132,35 @@ Backend& builtin(const char* name) {
   return *registry.find(name);
 }
 
+// Every output point, not a sample: strides, kernel sizes, padding and dilation that differ
+// between height and width, groups, both layouts.
+TEST(OpenmpConv, EveryOutputPointMatchesTheReference) {
+  Backend& b = builtin("openmp");
+  for (const char* desc : {"mb2ic4ih7iw11oc6kh3kw5sh1sw3ph1pw2", "g2mb1ic4ih9iw8oc4kh3kw3sh2sw1ph2pw1dh1dw0",
+                           "mb1ic3ih8oc2kh1", "mb1ic2ih5oc3kh5ph2"})
+    for (auto layout : {Layout::nchw, Layout::nhwc}) {
+      ConvProblem p = parse_conv_descriptor(desc);
+      p.layout = layout;
+      auto inst = b.create(p);
+      inst->run();
+      const HostView view = inst->output();
+      const float* src = view.get("src").as<float>();
+      const float* wei = view.get("wei").as<float>();
+      const float* dst = view.get("dst").as<float>();
+      const ConvIndex ix{p};
+      double worst = 0;
+      for (std::int64_t n = 0; n < p.n; ++n)
+        for (std::int64_t k = 0; k < p.k; ++k)
+          for (std::int64_t y = 0; y < p.out_h(); ++y)
+            for (std::int64_t x = 0; x < p.out_w(); ++x) {
+              double v = 0, a = 0;
+              conv_reference_point(p, src, wei, n, k, y, x, v, a);
+              worst = std::max(worst, std::abs(dst[ix.dst(n, k, y, x)] - v) / (a > 0 ? a : 1.0));
+            }
+      EXPECT_LT(worst, 1e-5) << p.id();
+    }
+}
+
 TEST(ConvBackends, EveryCpuBackendComputesTheReference) {
   for (const char* backend : {"openmp", "openblas", "onednn"}) {
     Backend& b = builtin(backend);
