@@ -1,16 +1,16 @@
+// ccbench run: a suite on this node, or, launched by mpirun/srun, on every node at once.
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/run_session.hpp"
 #include "harness/atomic_file.hpp"
-#include "harness/document.hpp"
-#include "harness/rating.hpp"
-#include "harness/runner.hpp"
-#include "harness/suite.hpp"
+#include "harness/errors.hpp"
+#include "harness/fleet_comm.hpp"
 #include "harness/sysinfo.hpp"
 #include "reports/gbench_json.hpp"
 #include "reports/history.hpp"
@@ -19,92 +19,9 @@
 namespace ccb::cli {
 namespace {
 
-struct RunArgs {
-  std::string suite = "quick";
-  std::string out;
-  std::vector<std::string> backends, kernels;
-  int repetitions = 0;
-  double min_time = -1;
-  int threads = 0;
-  std::optional<int> device;  // accelerator device index; all devices when unset
-  bool quiet = false;
-  std::string history;      // add the run to this history database when it finishes
-  std::string gbench_json;  // also write Google Benchmark's JSON format here
-};
-
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void on_interrupt(int) { g_interrupted = 1; }
 
-// First Ctrl-C: finish the current case, record the rest as not run, exit 130.
-// A second one kills the process (SA_RESETHAND); the file on disk already says "interrupted".
-void install_interrupt_handler() {
-  struct sigaction sa {};
-  sa.sa_handler = on_interrupt;
-  sa.sa_flags = SA_RESETHAND;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-
-// --out, or results/<hostname>-<UTC time>.json (its directory created); refused before measuring
-// when it cannot be written.
-std::filesystem::path result_path(const RunArgs& a) {
-  std::filesystem::path out = a.out;
-  if (out.empty()) {
-    out = std::filesystem::path("results") / fmt::format("{}-{}.json", hostname(), utc_now_compact());
-    std::error_code ec;
-    std::filesystem::create_directories(out.parent_path(), ec);
-  }
-  check_writable(out);
-  if (!a.gbench_json.empty()) check_writable(a.gbench_json);
-  if (!a.history.empty()) HistoryStore(a.history, true);  // a bad database is refused before measuring
-  return out;
-}
-
-json suite_section(const Suite& suite, const RunOptions& options) {
-  return json{{"name", suite.name},
-              {"source", suite.source},
-              {"description", suite.description},
-              {"repetitions", options.repetitions},
-              {"min_time_s", options.min_time},
-              {"threads", options.threads},
-              {"cases", suite.cases.size()}};
-}
-
-json probe_and_warn(const Registry& registry) {
-  json system = probe_system(registry);
-  for (const auto& [name, info] : system["backends"].items())
-    if (info.contains("warning")) fmt::print(stderr, "ccbench: warning: {}: {}\n", name, info["warning"].get<std::string>());
-  return system;
-}
-
-// Runs every case, rewriting `out` after each; after an interrupt the remaining cases are
-// recorded as not run.
-void measure(const Suite& suite, Runner& runner, PeakModel& peaks, const std::vector<RatingBasis>& bases,
-             ResultDocument& doc, const std::filesystem::path& out, bool quiet) {
-  doc.set_peaks(peaks.to_json(), node_ratings(bases, peaks, doc.results()));
-  doc.write(out);
-  install_interrupt_handler();
-  Progress progress(suite.cases.size(), quiet);
-  for (std::size_t i = 0; i < suite.cases.size(); ++i) {
-    const auto& c = suite.cases[i];
-    Result r;
-    if (g_interrupted) {
-      r = runner.not_run(c, "not run: the run was interrupted");
-    } else {
-      progress.start(i, c.backend + " " + problem_id(c.problem));
-      r = runner.run(c);
-      peaks.take(r);
-    }
-    progress.done(i, r);
-    doc.add(std::move(r));
-    doc.set_peaks(peaks.to_json(), node_ratings(bases, peaks, doc.results()));
-    doc.write(out);
-  }
-  if (!g_interrupted) doc.finish();
-  doc.write(out);
-}
 
 // The Google Benchmark JSON and the history database, from the finished document.
 void write_extras(const RunArgs& a, const ResultDocument& doc, const std::filesystem::path& out) {
@@ -121,34 +38,137 @@ void write_extras(const RunArgs& a, const ResultDocument& doc, const std::filesy
 }
 
 int run(const RunArgs& a, const std::vector<std::string>& argv) {
-  Registry registry;
-  register_builtin_backends(registry);
-  const SuiteContext ctx{&registry, last_level_cache_bytes(), available_memory_bytes()};
-  Suite suite = load_suite(a.suite, ctx);
-  filter_cases(suite, a.backends, a.kernels, registry);
-  expand_devices(suite, registry, a.device);
-  const auto hardware = HardwareTables::load(config_dir() / "hardware");
-  const auto bases = RatingBasis::load_all(config_dir() / "ratings");
-  const std::filesystem::path out = result_path(a);
+  if (launched_as_fleet()) return run_fleet(a, argv);
+  return run_node(a, argv);
+}
 
-  const RunOptions options{a.repetitions > 0 ? a.repetitions : suite.repetitions,
-                           a.min_time >= 0 ? a.min_time : suite.min_time, a.threads};
-  Runner runner(registry, options);
-  json system = probe_and_warn(registry);
-  PeakModel peaks(hardware, system);
-  ResultDocument doc(argv, suite_section(suite, options), std::move(system));
-  measure(suite, runner, peaks, bases, doc, out, a.quiet);
+}  // namespace
+
+std::filesystem::path result_path(const std::string& given, const std::string& default_stem) {
+  std::filesystem::path out = given;
+  if (out.empty()) {
+    out = std::filesystem::path("results") / fmt::format("{}-{}.json", default_stem, utc_now_compact());
+    std::error_code ec;
+    std::filesystem::create_directories(out.parent_path(), ec);
+  }
+  check_writable(out);
+  return out;
+}
+
+int run_node(const RunArgs& a, const std::vector<std::string>& argv) {
+  RunSetup s;
+  set_up(a, s);
+  const TestFault fault = test_fault_from_env();
+  const std::filesystem::path out = result_path(a.out, hostname());
+  if (!a.gbench_json.empty()) check_writable(a.gbench_json);
+  if (!a.history.empty()) HistoryStore(a.history, true);  // a bad database is refused before measuring
+  json system = probe_and_warn(s.registry);
+  PeakModel peaks(s.hardware, system);
+  ResultDocument doc(argv, s.suite_section, std::move(system));
+  measure(s, peaks, doc, a.quiet, fault, 0, [&] { doc.write(out); });
 
   if (!a.quiet) fmt::print("{}", summary_table(doc.results(), use_color(stdout)));
   fmt::print(stderr, "results: {}{}\n", out.string(), g_interrupted ? " (interrupted)" : "");
   write_extras(a, doc, out);
+  return exit_code(doc);
+}
+
+bool interrupted() { return g_interrupted != 0; }
+
+// First Ctrl-C: finish the current case, record the rest as not run, exit 130.
+// A second one kills the process (SA_RESETHAND); the file on disk already says "interrupted".
+void install_interrupt_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+void set_up(const RunArgs& a, RunSetup& s) {
+  register_builtin_backends(s.registry);
+  const SuiteContext ctx{&s.registry, last_level_cache_bytes(), available_memory_bytes()};
+  s.suite = load_suite(a.suite, ctx);
+  filter_cases(s.suite, a.backends, a.kernels, s.registry);
+  expand_devices(s.suite, s.registry, a.device);
+  s.hardware = HardwareTables::load(config_dir() / "hardware");
+  s.bases = RatingBasis::load_all(config_dir() / "ratings");
+  s.options = RunOptions{a.repetitions > 0 ? a.repetitions : s.suite.repetitions,
+                         a.min_time >= 0 ? a.min_time : s.suite.min_time, a.threads};
+  s.suite_section = json{{"name", s.suite.name},
+                         {"source", s.suite.source},
+                         {"description", s.suite.description},
+                         {"repetitions", s.options.repetitions},
+                         {"min_time_s", s.options.min_time},
+                         {"threads", s.options.threads},
+                         {"cases", s.suite.cases.size()}};
+  s.runner = std::make_unique<Runner>(s.registry, s.options);
+}
+
+json probe_and_warn(const Registry& registry) {
+  json system = probe_system(registry);
+  for (const auto& [name, info] : system["backends"].items())
+    if (info.contains("warning")) fmt::print(stderr, "ccbench: warning: {}: {}\n", name, info["warning"].get<std::string>());
+  return system;
+}
+
+TestFault test_fault_from_env() {
+  const char* v = std::getenv("CCBENCH_TEST_FAULT");
+  if (!v || !*v) return {};
+  const std::string s = v;
+  TestFault f;
+  int rank = -1;
+  double factor = 0;
+  char end = 0;
+  if (std::sscanf(s.c_str(), "slow:%d:%lf%c", &rank, &factor, &end) == 2 && rank >= 0 && factor > 0)
+    f = {TestFault::Kind::slow, rank, factor};
+  else if (std::sscanf(s.c_str(), "exit:%d%c", &rank, &end) == 1 && rank >= 0)
+    f = {TestFault::Kind::exit, rank, 1};
+  else
+    throw UsageError(fmt::format("CCBENCH_TEST_FAULT: expected slow:RANK:FACTOR or exit:RANK, got \"{}\"", s));
+  fmt::print(stderr, "ccbench: warning: CCBENCH_TEST_FAULT={}: a test fault is planted, the figures are not real\n", s);
+  return f;
+}
+
+void measure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, bool quiet, const TestFault& fault, int rank,
+             const std::function<void()>& after_case) {
+  Runner& runner = *s.runner;
+  doc.set_peaks(peaks.to_json(), node_ratings(s.bases, peaks, doc.results()));
+  after_case();
+  install_interrupt_handler();
+  Progress progress(s.suite.cases.size(), quiet);
+  for (std::size_t i = 0; i < s.suite.cases.size(); ++i) {
+    const auto& c = s.suite.cases[i];
+    Result r;
+    if (g_interrupted) {
+      r = runner.not_run(c, "not run: the run was interrupted");
+    } else {
+      progress.start(i, c.backend + " " + problem_id(c.problem));
+      r = runner.run(c);
+      if (fault.kind == TestFault::Kind::slow && fault.rank == rank && !r.samples.empty()) {
+        for (double& t : r.samples) t *= fault.factor;
+        r.stats = Stats::of(r.samples);
+        r.notes.push_back(fmt::format("test fault (CCBENCH_TEST_FAULT): times scaled by {}", fault.factor));
+      }
+      peaks.take(r);
+    }
+    progress.done(i, r);
+    doc.add(std::move(r));
+    doc.set_peaks(peaks.to_json(), node_ratings(s.bases, peaks, doc.results()));
+    after_case();
+    if (fault.kind == TestFault::Kind::exit && fault.rank == rank) std::_Exit(3);
+  }
+  if (!g_interrupted) doc.finish();
+  after_case();
+}
+
+int exit_code(const ResultDocument& doc) {
   if (g_interrupted) return 130;
   for (const auto& r : doc.results())
     if (is_bad(r.status)) return 1;
   return 0;
 }
-
-}  // namespace
 
 void add_run_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<RunArgs>();
@@ -172,6 +192,13 @@ void add_run_command(CLI::App& app, Commands& commands) {
   cmd->add_flag("--quiet", a->quiet, "No progress and no table; only the path of the result file");
   cmd->add_option("--history", a->history, "Add the finished run to this history database (e.g. results/history.db)");
   cmd->add_option("--gbench-json", a->gbench_json, "Also write the timings in Google Benchmark's JSON format");
+  cmd->add_option("--node-name", a->node_name,
+                  "Fleet runs: this node's name, \"{rank}\" replaced by the MPI rank (default: $SLURMD_NODENAME, "
+                  "else the MPI processor name); for tests of several ranks on one host");
+  cmd->add_option("--fleet-timeout", a->fleet_timeout,
+                  "Fleet runs: seconds to wait for the other ranks (at start, and after this rank's own run) "
+                  "before they are recorded as missing")
+      ->check(CLI::Range(1.0, 604800.0))->capture_default_str();
   commands.push_back({cmd, [a](const std::vector<std::string>& argv) { return run(*a, argv); }});
 }
 

@@ -9,7 +9,6 @@
 #include "reports/compare_render.hpp"
 
 namespace ccb::cli {
-namespace {
 
 double parse_threshold(const std::string& s) {
   char* end = nullptr;
@@ -21,6 +20,8 @@ double parse_threshold(const std::string& s) {
   if (!(v > 0 && v < 1)) throw UsageError(fmt::format("--threshold: expected between 0% and 100%, got \"{}\"", s));
   return v;
 }
+
+namespace {
 
 FailOn parse_fail_on(const std::string& s) {
   if (s == "regression") return FailOn::regression;

@@ -8,6 +8,9 @@
 
 namespace ccb::cli {
 
+// "5%" or a fraction such as 0.05, strictly between 0 and 1; UsageError naming --threshold.
+double parse_threshold(const std::string& s);
+
 struct VerdictArgs {
   std::string threshold = "5%", format = "table", fail_on = "regression";
   double alpha = 0.05;

@@ -37,3 +37,14 @@ if(CCBENCH_ENABLE_ONEDNN AND NOT dnnl_FOUND)
                       "(cmake/install-deps.sh) or configure with -DCCBENCH_ENABLE_ONEDNN=OFF")
 endif()
 message(STATUS "ccbench: oneDNN backend ${CCBENCH_ENABLE_ONEDNN}")
+
+# Open MPI (Debian's openmpi-bin and libopenmpi-dev): fleet runs, one rank per node under
+# mpirun or srun. ON when found; forcing it ON without MPI is an error. Without it ccbench
+# measures one node, as a plain `ccbench run`.
+find_package(MPI COMPONENTS CXX QUIET)
+option(CCBENCH_ENABLE_MPI "Build fleet runs over MPI (mpirun/srun ccbench run)" ${MPI_CXX_FOUND})
+if(CCBENCH_ENABLE_MPI AND NOT MPI_CXX_FOUND)
+  message(FATAL_ERROR "CCBENCH_ENABLE_MPI is ON but MPI was not found: install openmpi-bin and libopenmpi-dev "
+                      "(cmake/install-deps.sh) or configure with -DCCBENCH_ENABLE_MPI=OFF")
+endif()
+message(STATUS "ccbench: MPI fleet runs ${CCBENCH_ENABLE_MPI}")

@@ -14,6 +14,7 @@ packages=(
   libhwloc-dev
   libdnnl-dev
   libsqlite3-dev
+  openmpi-bin libopenmpi-dev
   python3 python3-jsonschema
 )
 

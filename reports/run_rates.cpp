@@ -9,9 +9,8 @@
 #include "harness/json_input.hpp"
 
 namespace ccb {
-namespace {
 
-RunRates from_ccbench(const ijson& doc, const std::string& source) {
+RunRates run_rates_of(const ijson& doc, const std::string& source) {
   const Where w{source, ""};
   if (!doc.contains("schema_version") || !doc["schema_version"].is_number_integer())
     w["schema_version"].fail("missing: not a ccbench result file");
@@ -49,6 +48,8 @@ RunRates from_ccbench(const ijson& doc, const std::string& source) {
   }
   return run;
 }
+
+namespace {
 
 // Google Benchmark JSON: one sample per "iteration" entry; rates from items/bytes per second
 // when reported, else runs per second from real_time.
@@ -100,7 +101,7 @@ RunRates load_run(const std::filesystem::path& path) {
   const std::string source = path.string();
   // A field of the wrong type deep inside is bad input too, not an internal error.
   try {
-    if (doc.is_object() && doc.value("schema", "") == kResultSchemaId) return from_ccbench(doc, source);
+    if (doc.is_object() && doc.value("schema", "") == kResultSchemaId) return run_rates_of(doc, source);
     if (doc.is_object() && doc.contains("benchmarks") && doc["benchmarks"].is_array() && doc.contains("context"))
       return from_gbench(doc, source);
   } catch (const nlohmann::json::exception& e) {

@@ -29,6 +29,10 @@ struct RunRates {
   std::vector<CaseRates> cases;
 };
 
+// The cases of a ccbench result document read from `source` (json::exception for a field of
+// the wrong type; UsageError naming the field for a missing one or another schema version).
+RunRates run_rates_of(const nlohmann::json& doc, const std::string& source);
+
 // Reads a ccbench result file or a Google Benchmark JSON file. UsageError for anything else
 // (not JSON, another schema, an unknown schema version).
 RunRates load_run(const std::filesystem::path& path);

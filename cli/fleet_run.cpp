@@ -1,0 +1,211 @@
+// ccbench run as one rank of a fleet (mpirun or srun, one rank per node): every node runs the
+// suite at the same time, since shared power and cooling are part of installed capacity; rank 0
+// gathers every node's result document into one fleet document, rewritten as each arrives.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string_view>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/run_session.hpp"
+#include "harness/errors.hpp"
+#include "harness/fleet.hpp"
+#include "harness/fleet_comm.hpp"
+#include "harness/sysinfo.hpp"
+#include "reports/fleet_report.hpp"
+
+namespace ccb::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What every rank must agree on before anything is measured: the tool and the cases.
+std::string fingerprint(const RunSetup& s) {
+  std::string cases;
+  for (const auto& c : s.suite.cases) cases += fmt::format("{}@{}/{};", c.backend, c.device, problem_id(c.problem));
+  return fmt::format("{} {} r{} t{} {:016x}", CCBENCH_VERSION, std::string(kGitSha).substr(0, 12), s.options.repetitions,
+                     s.options.min_time, std::hash<std::string>{}(cases));
+}
+
+std::string node_name(const RunArgs& a, const FleetComm& comm) {
+  if (!a.node_name.empty()) {
+    std::string name = a.node_name;
+    for (auto at = name.find("{rank}"); at != std::string::npos; at = name.find("{rank}"))
+      name.replace(at, 6, std::to_string(comm.rank()));
+    return name;
+  }
+  if (const char* slurm = std::getenv("SLURMD_NODENAME"); slurm && *slurm) return slurm;
+  return comm.processor_name();
+}
+
+struct Member {
+  std::string fingerprint, node, host;
+};
+
+// Splits the "fingerprint\tnode\thost" of every rank.
+std::vector<Member> members(const std::vector<std::string>& all) {
+  std::vector<Member> out;
+  for (const auto& line : all) {
+    const auto a = line.find('\t'), b = line.find('\t', a + 1);
+    out.push_back({line.substr(0, a), line.substr(a + 1, b - a - 1), line.substr(b + 1)});
+  }
+  return out;
+}
+
+constexpr std::string_view kRefused = "refused: ";
+
+// Why these ranks cannot run together (empty when they can): bad input on some rank, another
+// suite or ccbench on some rank, or two ranks on one node.
+std::string disagreement(const std::vector<Member>& m) {
+  for (std::size_t r = 0; r < m.size(); ++r)
+    if (m[r].fingerprint.starts_with(kRefused))
+      return fmt::format("rank {} (node {}): {}", r, m[r].node, m[r].fingerprint.substr(kRefused.size()));
+  for (std::size_t r = 1; r < m.size(); ++r)
+    if (m[r].fingerprint != m[0].fingerprint)
+      return fmt::format("rank {} (node {}) runs another suite or ccbench than rank 0 (node {}): \"{}\" vs \"{}\"", r,
+                         m[r].node, m[0].node, m[r].fingerprint, m[0].fingerprint);
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t r = 0; r < m.size(); ++r)
+    if (auto [it, fresh] = seen.emplace(m[r].node, r); !fresh)
+      return fmt::format("ranks {} and {} both run on node {}: a fleet run takes one rank per node (mpirun --map-by "
+                         "ppr:1:node, srun --ntasks-per-node=1)", it->second, r, m[r].node);
+  return "";
+}
+
+void warn_shared_hosts(const std::vector<Member>& m) {
+  std::map<std::string, int> per_host;
+  for (const auto& x : m) ++per_host[x.host];
+  for (const auto& [host, n] : per_host)
+    if (n > 1)
+      fmt::print(stderr, "ccbench: warning: {} ranks share host {} under different --node-name: they compete for its "
+                 "cores and memory, so their figures are for testing only\n", n, host);
+}
+
+// Rank 0: waits for the other ranks' documents until every one arrived or `timeout_s` passed
+// since its own run ended; the rest are recorded as missing. Returns the seconds it waited.
+double gather(FleetComm& comm, FleetDocument& fleet, const std::function<void()>& absorb, const std::vector<bool>& got,
+              double timeout_s) {
+  const auto start = Clock::now();
+  auto waited = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  auto all_in = [&] { return std::all_of(got.begin() + 1, got.end(), [](bool g) { return g; }); };
+  while (!all_in() && waited() < timeout_s) {
+    absorb();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (int r = 1; r < comm.size(); ++r)
+    if (!got[static_cast<std::size_t>(r)])
+      fleet.set_missing(r, fmt::format("no result document within --fleet-timeout {} s after rank 0 finished its own "
+                                       "run: the rank died or hangs", timeout_s));
+  return waited();
+}
+
+int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& comm, RunSetup& s,
+             const std::vector<Member>& m, const TestFault& fault, const std::filesystem::path& out) {
+  std::vector<std::string> names;
+  for (const auto& x : m) names.push_back(x.node);
+  FleetDocument fleet(argv, s.suite_section, names);
+  std::vector<bool> got(names.size(), false);
+  auto absorb = [&] {
+    for (auto& [rank, payload] : comm.poll()) {
+      got[static_cast<std::size_t>(rank)] = true;
+      try {
+        fleet.set_document(rank, json::parse(payload));
+      } catch (const json::exception& e) {
+        fleet.set_missing(rank, fmt::format("its result document is not JSON: {}", e.what()));
+      }
+      fleet.write(out);
+    }
+  };
+  comm.expect_from_all();
+  json system = probe_and_warn(s.registry);
+  PeakModel peaks(s.hardware, system);
+  ResultDocument doc(argv, s.suite_section, std::move(system));
+  measure(s, peaks, doc, a.quiet, fault, 0, [&] {
+    fleet.set_document(0, doc.to_json());
+    absorb();
+    fleet.write(out);
+  });
+  const double waited = gather(comm, fleet, absorb, got, a.fleet_timeout);
+  fleet.finish(waited);
+  fleet.write(out);
+
+  const Fleet f = read_fleet(ijson::parse(fleet.to_json().dump()), out.string());
+  const FleetReport report = analyse_fleet(f, FleetOptions{});
+  if (!a.quiet) fmt::print("{}", render_fleet_table(report));
+  std::size_t measured = 0;
+  for (const auto& n : fleet.nodes()) measured += n.status == "measured";
+  fmt::print(stderr, "fleet: {} of {} nodes measured, gathered {:.2f} s after rank 0's own run; results: {}{}\n",
+             measured, names.size(), waited, out.string(), interrupted() ? " (interrupted)" : "");
+  if (measured < names.size()) return 1;  // MPI_Finalize would wait for the lost ranks
+  comm.finish();
+  if (interrupted()) return 130;
+  return report.defective_nodes > 0 ? 1 : exit_code(doc);
+}
+
+int member_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& comm, RunSetup& s,
+               const TestFault& fault) {
+  json system = probe_and_warn(s.registry);
+  PeakModel peaks(s.hardware, system);
+  ResultDocument doc(argv, s.suite_section, std::move(system));
+  measure(s, peaks, doc, true, fault, comm.rank(), [] {});
+  if (!comm.send_to_root(doc.to_json().dump(), a.fleet_timeout)) {
+    fmt::print(stderr, "ccbench: error: rank {}: rank 0 did not take this node's result document within "
+               "--fleet-timeout {} s\n", comm.rank(), a.fleet_timeout);
+    return 1;
+  }
+  comm.finish();
+  return exit_code(doc);
+}
+
+}  // namespace
+
+int run_fleet(const RunArgs& a, const std::vector<std::string>& argv) {
+  std::unique_ptr<FleetComm> comm = make_fleet_comm();
+  if (!comm)
+    throw UsageError("started by mpirun or srun as one of several ranks, but this ccbench was built without MPI "
+                     "(CCBENCH_ENABLE_MPI=OFF): install Open MPI (cmake/install-deps.sh) and rebuild, or run it "
+                     "without a launcher");
+  if (comm->size() == 1) {
+    comm->finish();
+    return run_node(a, argv);
+  }
+  if (!a.history.empty() || !a.gbench_json.empty())
+    throw UsageError("--history and --gbench-json are for one node: in a fleet run, store or convert a node's document "
+                     "afterwards");
+  // Bad input on any rank is carried to all of them, so that every rank refuses at once.
+  RunSetup s;
+  TestFault fault;
+  std::filesystem::path out;
+  const std::string name = node_name(a, *comm);
+  std::string mine;
+  try {
+    set_up(a, s);
+    fault = test_fault_from_env();
+    if (comm->rank() == 0) out = result_path(a.out, "fleet-" + name);
+    mine = fingerprint(s);
+  } catch (const UsageError& e) {
+    mine = std::string(kRefused) + e.what();
+  }
+  mine.resize(std::min(mine.size(), FleetComm::kSmallMessage - name.size() - hostname().size() - 3));
+  const auto all = comm->allgather(fmt::format("{}\t{}\t{}", mine, name, hostname()), a.fleet_timeout);
+  if (!all) {
+    fmt::print(stderr, "ccbench: error: rank {}: not all {} ranks started within --fleet-timeout {} s: nothing "
+               "measured\n", comm->rank(), comm->size(), a.fleet_timeout);
+    return 1;
+  }
+  const std::vector<Member> m = members(*all);
+  if (const std::string why = disagreement(m); !why.empty()) {
+    comm->finish();
+    if (comm->rank() != 0) return 2;  // every rank sees the same; rank 0 says it
+    throw UsageError(why + "; refused before measuring");
+  }
+  if (comm->rank() != 0) return member_run(a, argv, *comm, s, fault);
+  warn_shared_hosts(m);
+  return root_run(a, argv, *comm, s, m, fault, out);
+}
+
+}  // namespace ccb::cli

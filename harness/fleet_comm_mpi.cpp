@@ -1,0 +1,123 @@
+// FleetComm over MPI. Only non-blocking calls, each waited for with a deadline (MPI_Test in a
+// loop): MPI has no timeouts of its own, and a blocking collective would hang every rank when
+// one of them died. Errors are returned, not fatal (MPI_ERRORS_RETURN), so that rank 0 can keep
+// what it has.
+#include <mpi.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+
+#include "harness/fleet_comm.hpp"
+#include "kernels/common/check.hpp"
+
+namespace ccb {
+namespace {
+
+constexpr int kSizeTag = 7101, kPayloadTag = 7102;
+
+// Waits for `req` until `deadline_s` seconds from now; false (and the request cancelled) when
+// it did not complete in time or failed.
+bool wait_for(MPI_Request& req, double deadline_s) {
+  const double end = MPI_Wtime() + deadline_s;
+  for (;;) {
+    int done = 0;
+    if (MPI_Test(&req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return false;
+    if (done) return true;
+    if (MPI_Wtime() > end) {
+      MPI_Cancel(&req);
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+class MpiComm final : public FleetComm {
+ public:
+  MpiComm() {
+    int provided = 0;
+    CCB_CHECK(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) == MPI_SUCCESS, "MPI_Init_thread");
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  }
+
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  std::string processor_name() const override {
+    char name[MPI_MAX_PROCESSOR_NAME] = {};
+    int len = 0;
+    MPI_Get_processor_name(name, &len);
+    return std::string(name, static_cast<std::size_t>(len));
+  }
+
+  std::optional<std::vector<std::string>> allgather(const std::string& mine, double deadline_s) override {
+    CCB_CHECK(mine.size() < kSmallMessage, "allgather message too long");
+    std::vector<char> out(kSmallMessage, '\0'), in(kSmallMessage * static_cast<std::size_t>(size_), '\0');
+    std::memcpy(out.data(), mine.data(), mine.size());
+    MPI_Request req;
+    if (MPI_Iallgather(out.data(), kSmallMessage, MPI_CHAR, in.data(), kSmallMessage, MPI_CHAR, MPI_COMM_WORLD,
+                       &req) != MPI_SUCCESS ||
+        !wait_for(req, deadline_s))
+      return std::nullopt;
+    std::vector<std::string> all;
+    for (int r = 0; r < size_; ++r) all.emplace_back(in.data() + kSmallMessage * static_cast<std::size_t>(r));
+    return all;
+  }
+
+  bool send_to_root(const std::string& payload, double deadline_s) override {
+    const std::int64_t bytes = static_cast<std::int64_t>(payload.size());
+    MPI_Request reqs[2];
+    if (MPI_Isend(&bytes, 1, MPI_INT64_T, 0, kSizeTag, MPI_COMM_WORLD, &reqs[0]) != MPI_SUCCESS) return false;
+    if (MPI_Isend(payload.data(), static_cast<int>(payload.size()), MPI_CHAR, 0, kPayloadTag, MPI_COMM_WORLD,
+                  &reqs[1]) != MPI_SUCCESS)
+      return false;
+    return wait_for(reqs[0], deadline_s) && wait_for(reqs[1], deadline_s);
+  }
+
+  void expect_from_all() override {
+    peers_.resize(static_cast<std::size_t>(size_));
+    for (int r = 1; r < size_; ++r) {
+      Peer& p = peers_[static_cast<std::size_t>(r)];
+      MPI_Irecv(&p.bytes, 1, MPI_INT64_T, r, kSizeTag, MPI_COMM_WORLD, &p.size_req);
+    }
+  }
+
+  std::vector<std::pair<int, std::string>> poll() override {
+    std::vector<std::pair<int, std::string>> arrived;
+    for (int r = 1; r < static_cast<int>(peers_.size()); ++r) {
+      Peer& p = peers_[static_cast<std::size_t>(r)];
+      int done = 0;
+      if (p.state == Peer::waiting_size && MPI_Test(&p.size_req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && done) {
+        p.payload.assign(static_cast<std::size_t>(p.bytes), '\0');
+        MPI_Irecv(p.payload.data(), static_cast<int>(p.bytes), MPI_CHAR, r, kPayloadTag, MPI_COMM_WORLD, &p.data_req);
+        p.state = Peer::waiting_payload;
+        done = 0;
+      }
+      if (p.state == Peer::waiting_payload && MPI_Test(&p.data_req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && done) {
+        arrived.emplace_back(r, std::move(p.payload));
+        p.state = Peer::received;
+      }
+    }
+    return arrived;
+  }
+
+  void finish() override { MPI_Finalize(); }
+
+ private:
+  struct Peer {
+    enum { waiting_size, waiting_payload, received } state = waiting_size;
+    std::int64_t bytes = 0;
+    std::string payload;
+    MPI_Request size_req = MPI_REQUEST_NULL, data_req = MPI_REQUEST_NULL;
+  };
+  int rank_ = 0, size_ = 1;
+  std::vector<Peer> peers_;
+};
+
+}  // namespace
+
+std::unique_ptr<FleetComm> make_mpi_comm() { return std::make_unique<MpiComm>(); }
+
+}  // namespace ccb

@@ -1,0 +1,197 @@
+#include "reports/fleet_report.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "harness/result.hpp"
+#include "reports/run_rates.hpp"
+
+namespace ccb {
+namespace {
+
+// 0.6745 makes the MAD of a normal sample comparable to its standard deviation (Iglewicz and
+// Hoaglin's modified z score, whose usual outlier limit is 3.5).
+constexpr double kMadScale = 0.6745;
+
+bool bad_status(const std::string& s) { return s == "failed" || s == "mistrusted" || s == "error"; }
+
+int severity(const std::string& verdict) { return verdict == "defective" ? 2 : verdict == "slow" ? 1 : 0; }
+
+struct CaseStats {
+  std::string unit;
+  std::vector<double> values;  // one per node where the case passed
+  double median = 0, mad = 0;
+};
+
+// Per case key, in the order first seen: the passed values over the fleet.
+std::vector<std::pair<std::string, CaseStats>> fleet_cases(const std::vector<std::pair<std::string, RunRates>>& runs) {
+  std::vector<std::pair<std::string, CaseStats>> cases;
+  std::map<std::string, std::size_t> index;
+  for (const auto& [node, run] : runs)
+    for (const auto& c : run.cases) {
+      auto [it, fresh] = index.emplace(c.key, cases.size());
+      if (fresh) cases.push_back({c.key, CaseStats{c.unit, {}, 0, 0}});
+      if (c.status == "passed" && !c.rates.empty()) cases[it->second].second.values.push_back(median_of(c.rates));
+    }
+  for (auto& [key, st] : cases) {
+    st.median = median_of(st.values);
+    std::vector<double> dev;
+    for (double v : st.values) dev.push_back(std::abs(v - st.median));
+    st.mad = median_of(dev);
+  }
+  return cases;
+}
+
+FleetRow judge_case(const std::string& node, const std::string& key, const CaseStats& st, const CaseRates* c,
+                    const FleetOptions& o) {
+  FleetRow row{node, key, st.unit, "ok", "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, st.values.size()};
+  if (!st.values.empty()) row.median = st.median;
+  if (!c) {
+    row.verdict = "defective";
+    row.reason = "missing case: the other nodes ran it";
+    return row;
+  }
+  if (bad_status(c->status)) {
+    row.verdict = "defective";
+    row.reason = c->status + (c->reason.empty() ? "" : ": " + c->reason);
+    return row;
+  }
+  if (c->status != "passed" || c->rates.empty()) {
+    if (!st.values.empty()) {
+      row.verdict = "defective";
+      row.reason = fmt::format("missing case: {} here, passed on {} nodes{}", c->status, st.values.size(),
+                               c->reason.empty() ? "" : ": " + c->reason);
+    } else {
+      row.verdict = c->status;  // skipped or unsupported on every node: nothing to judge
+      row.reason = c->reason;
+    }
+    return row;
+  }
+  const double x = median_of(c->rates);
+  row.value = x;
+  if (st.median > 0) row.deviation = (x - st.median) / st.median;
+  if (st.mad > 0) row.robust_z = kMadScale * (x - st.median) / st.mad;
+  const bool below = row.deviation && *row.deviation < -o.threshold;
+  const bool beyond_noise = st.mad > 0 ? *row.robust_z < -o.z_limit : x < st.median;
+  if (below && beyond_noise && st.values.size() >= 3) {
+    row.verdict = "slow";
+    row.reason = fmt::format("{:.1f}% below the fleet median of {} nodes", -100 * *row.deviation, st.values.size());
+  }
+  return row;
+}
+
+std::string fmt_opt(const std::optional<double>& v, const char* spec) {
+  return v ? fmt::format(fmt::runtime(spec), *v) : "-";
+}
+
+std::array<std::string, 8> cells(const FleetRow& r) {
+  return {r.node, r.key, fmt_opt(r.value, "{:.4g}"), fmt_opt(r.median, "{:.4g}"), r.unit,
+          r.deviation ? fmt::format("{:+.1f}%", 100 * *r.deviation) : "-", fmt_opt(r.robust_z, "{:+.1f}"),
+          r.verdict + (r.reason.empty() ? "" : " (" + r.reason + ")")};
+}
+
+std::string summary_line(const FleetReport& r) {
+  return fmt::format("{} nodes: {} measured, {} slow, {} defective (threshold {:.0f}%, robust z {})", r.nodes.size(),
+                     r.measured_nodes, r.slow_nodes, r.defective_nodes, 100 * r.options.threshold, r.options.z_limit);
+}
+
+}  // namespace
+
+FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
+  FleetReport rep{fleet.source, o, {}, {}, 0, 0, 0};
+  std::vector<std::pair<std::string, RunRates>> runs;
+  std::vector<std::size_t> run_of(fleet.nodes.size());  // index into runs, per node
+  for (std::size_t i = 0; i < fleet.nodes.size(); ++i) {
+    const FleetNode& n = fleet.nodes[i];
+    if (n.status != "measured") continue;
+    run_of[i] = runs.size();
+    runs.emplace_back(n.node, run_rates_of(nlohmann::json::parse(n.document.dump()), fleet.source + ": " + n.node));
+  }
+  rep.measured_nodes = runs.size();
+  const auto cases = fleet_cases(runs);
+
+  for (std::size_t i = 0; i < fleet.nodes.size(); ++i) {
+    const FleetNode& n = fleet.nodes[i];
+    FleetNodeVerdict v{n.node, "ok", ""};
+    auto raise = [&](const std::string& verdict, const std::string& reason) {
+      if (severity(verdict) > severity(v.verdict)) v = {n.node, verdict, reason};
+    };
+    if (n.status != "measured") {
+      rep.rows.push_back({n.node, "-", "", "defective", "missing node: " + n.reason, {}, {}, {}, {}, 0});
+      raise("defective", "missing node: " + n.reason);
+    } else {
+      const RunRates& run = runs[run_of[i]].second;
+      for (const auto& [key, st] : cases) {
+        const auto it = std::find_if(run.cases.begin(), run.cases.end(), [&](const CaseRates& c) { return c.key == key; });
+        FleetRow row = judge_case(n.node, key, st, it == run.cases.end() ? nullptr : &*it, o);
+        raise(row.verdict, key + ": " + row.reason);
+        rep.rows.push_back(std::move(row));
+      }
+    }
+    rep.slow_nodes += v.verdict == "slow";
+    rep.defective_nodes += v.verdict == "defective";
+    rep.nodes.push_back(std::move(v));
+  }
+  return rep;
+}
+
+std::string render_fleet_table(const FleetReport& r) {
+  std::vector<std::array<std::string, 8>> rows{{"node", "case", "value", "median", "unit", "deviation", "z", "verdict"}};
+  for (const auto& row : r.rows) rows.push_back(cells(row));
+  std::array<std::size_t, 7> w{};
+  for (const auto& x : rows)
+    for (std::size_t i = 0; i < 7; ++i) w[i] = std::max(w[i], x[i].size());
+  std::string out;
+  for (const auto& x : rows)
+    out += fmt::format("{:<{}}  {:<{}}  {:>{}}  {:>{}}  {:<{}}  {:>{}}  {:>{}}  {}\n", x[0], w[0], x[1], w[1], x[2], w[2],
+                       x[3], w[3], x[4], w[4], x[5], w[5], x[6], w[6], x[7]);
+  for (const auto& n : r.nodes)
+    if (n.verdict != "ok") out += fmt::format("{}: {} ({})\n", n.node, n.verdict, n.reason);
+  return out + summary_line(r) + "\n";
+}
+
+std::string render_fleet_markdown(const FleetReport& r) {
+  std::string out = fmt::format("### ccbench fleet: {}\n\n| node | case | value | fleet median | unit | deviation | "
+                                "robust z | verdict |\n|---|---|---:|---:|---|---:|---:|---|\n", summary_line(r));
+  for (const auto& row : r.rows) {
+    const auto c = cells(row);
+    const bool flag = row.verdict == "slow" || row.verdict == "defective";
+    out += fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {}{}{} |\n", c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                       flag ? "**" : "", c[7], flag ? "**" : "");
+  }
+  return out;
+}
+
+nlohmann::ordered_json render_fleet_json(const FleetReport& r) {
+  using oj = nlohmann::ordered_json;
+  auto opt = [](const std::optional<double>& v) { return v ? oj(*v) : oj(nullptr); };
+  oj rows = oj::array(), nodes = oj::array();
+  for (const auto& x : r.rows)
+    rows.push_back(oj{{"node", x.node}, {"case", x.key}, {"unit", x.unit}, {"value", opt(x.value)},
+                      {"fleet_median", opt(x.median)}, {"deviation", opt(x.deviation)}, {"robust_z", opt(x.robust_z)},
+                      {"peers", x.peers}, {"verdict", x.verdict}, {"reason", x.reason}});
+  for (const auto& n : r.nodes) nodes.push_back(oj{{"node", n.node}, {"verdict", n.verdict}, {"reason", n.reason}});
+  return oj{{"fleet", r.source}, {"threshold", r.options.threshold}, {"z_limit", r.options.z_limit},
+            {"measured_nodes", r.measured_nodes}, {"slow_nodes", r.slow_nodes}, {"defective_nodes", r.defective_nodes},
+            {"nodes", nodes}, {"rows", rows}};
+}
+
+std::string render_fleet_csv(const FleetReport& r) {
+  auto quote = [](const std::string& s) {
+    std::string q = "\"";
+    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  };
+  auto num = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); };
+  std::string out = "node,case,value,fleet_median,unit,deviation,robust_z,verdict,reason\n";
+  for (const auto& x : r.rows)
+    out += fmt::format("{},{},{},{},{},{},{},{},{}\n", quote(x.node), quote(x.key), num(x.value), num(x.median),
+                       quote(x.unit), num(x.deviation), num(x.robust_z), x.verdict, quote(x.reason));
+  return out;
+}
+
+}  // namespace ccb

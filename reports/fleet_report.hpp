@@ -1,0 +1,54 @@
+#pragma once
+// Which nodes of a fleet are slow or broken. Per case, each node's median rate against the
+// fleet median over the nodes where the case passed, with a robust z score (median absolute
+// deviation). The rules, in order:
+// - a missing node (no result document) is defective;
+// - a case that failed, was mistrusted or errored on a node is defective there;
+// - a case that passed on some node but is absent, skipped or unsupported on another is
+//   defective there ("missing case");
+// - a passed case more than `threshold` below the fleet median and with a robust z below
+//   -z_limit is slow (with a MAD of 0, the deviation alone decides); it takes at least three
+//   nodes with the case passed, since with two there is no majority to call one of them slow;
+// - everything else is ok.
+// A node's verdict is its worst case's: defective, then slow, then ok.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/fleet.hpp"
+
+namespace ccb {
+
+struct FleetOptions {
+  double threshold = 0.05;  // relative deviation below the fleet median
+  double z_limit = 3.5;     // robust z beyond which a deviation is not noise
+};
+
+struct FleetRow {
+  std::string node, key, unit, verdict, reason;  // verdict: ok, slow, defective
+  std::optional<double> value, median, deviation, robust_z;
+  std::size_t peers = 0;  // nodes with this case passed
+};
+
+struct FleetNodeVerdict {
+  std::string node, verdict, reason;  // reason: the first finding that set the verdict
+};
+
+struct FleetReport {
+  std::string source;
+  FleetOptions options;
+  std::vector<FleetRow> rows;
+  std::vector<FleetNodeVerdict> nodes;
+  std::size_t measured_nodes = 0, slow_nodes = 0, defective_nodes = 0;
+};
+
+FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o);
+
+std::string render_fleet_table(const FleetReport& r);
+std::string render_fleet_markdown(const FleetReport& r);
+nlohmann::ordered_json render_fleet_json(const FleetReport& r);
+std::string render_fleet_csv(const FleetReport& r);
+
+}  // namespace ccb

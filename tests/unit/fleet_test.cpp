@@ -1,0 +1,193 @@
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/document.hpp"
+#include "harness/errors.hpp"
+#include "harness/fleet.hpp"
+#include "reports/fleet_report.hpp"
+
+namespace ccb {
+namespace {
+
+// A result as a node's document holds it: `seconds` per repetition of 1 TFLOP of work.
+json result(const std::string& problem, const std::string& status, std::vector<double> seconds) {
+  return json{{"kernel", "gemm"},    {"backend", "openblas"}, {"device", "cpu"},
+              {"dtype", "fp64"},     {"problem_id", problem}, {"status", status},
+              {"reason", status == "passed" ? "" : "planted"},
+              {"work", {{"flops", 1e12}, {"bytes", 0.0}}}, {"samples_s", seconds}};
+}
+
+json node(std::vector<json> results) {
+  return json{{"schema", kResultSchemaId}, {"schema_version", kResultSchemaVersion}, {"results", results}};
+}
+
+// Five nodes whose GEMM takes about a second, a little noise on each; `edit` changes node i.
+Fleet fleet_of(const std::function<void(std::size_t, std::vector<json>&)>& edit, std::size_t nodes = 5,
+               std::optional<std::size_t> missing = std::nullopt) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < nodes; ++i) names.push_back("n" + std::to_string(i));
+  FleetDocument doc({"ccbench", "run"}, json::object(), names);
+  for (std::size_t i = 0; i < nodes; ++i) {
+    if (missing && *missing == i) {
+      doc.set_missing(static_cast<int>(i), "planted: the rank died");
+      continue;
+    }
+    const double jitter = 1.0 + 0.004 * static_cast<double>(i % 3);
+    std::vector<json> results{result("gemm/fp64/m4096n4096k4096", "passed", {jitter, jitter * 1.01, jitter * 0.99}),
+                              result("gemm/fp64/m2048n2048k2048", "passed", {0.2 * jitter, 0.2 * jitter})};
+    edit(i, results);
+    doc.set_document(static_cast<int>(i), node(results));
+  }
+  doc.finish(0.5);
+  return read_fleet(ijson::parse(doc.to_json().dump()), "fleet.json");
+}
+
+const FleetRow& row(const FleetReport& r, const std::string& node, const std::string& key_part) {
+  for (const auto& x : r.rows)
+    if (x.node == node && x.key.find(key_part) != std::string::npos) return x;
+  throw std::logic_error("no row " + node + " " + key_part);
+}
+
+const FleetNodeVerdict& verdict(const FleetReport& r, const std::string& node) {
+  for (const auto& n : r.nodes)
+    if (n.node == node) return n;
+  throw std::logic_error("no node " + node);
+}
+
+TEST(FleetReport, AHealthyFleetIsOk) {
+  const auto r = analyse_fleet(fleet_of([](std::size_t, std::vector<json>&) {}), {});
+  EXPECT_EQ(r.measured_nodes, 5u);
+  EXPECT_EQ(r.slow_nodes + r.defective_nodes, 0u);
+  EXPECT_EQ(r.rows.size(), 10u);
+  for (const auto& x : r.rows) EXPECT_EQ(x.verdict, "ok") << x.node << " " << x.key << " " << x.reason;
+}
+
+TEST(FleetReport, ANodeTwentyPercentSlowerIsNamedSlow) {
+  const auto r = analyse_fleet(fleet_of([](std::size_t i, std::vector<json>& res) {
+                                 if (i == 3) res[0] = result("gemm/fp64/m4096n4096k4096", "passed", {1.25, 1.26, 1.24});
+                               }),
+                               {});
+  const FleetRow& slow = row(r, "n3", "m4096");
+  EXPECT_EQ(slow.verdict, "slow");
+  EXPECT_NEAR(*slow.deviation, 1.0 / 1.25 - 1.0, 0.01);
+  EXPECT_LT(*slow.robust_z, -3.5);
+  EXPECT_EQ(verdict(r, "n3").verdict, "slow");
+  EXPECT_EQ(r.slow_nodes, 1u);
+  EXPECT_EQ(r.defective_nodes, 0u);
+  EXPECT_EQ(row(r, "n3", "m2048").verdict, "ok");  // only the slow case is named
+}
+
+TEST(FleetReport, ADeviationUnderTheThresholdOrWithinTheNoiseIsNotSlow) {
+  // 3% slower: clearly outside the noise, but under the 5% threshold.
+  auto r = analyse_fleet(fleet_of([](std::size_t i, std::vector<json>& res) {
+                           if (i == 1) res[0] = result("gemm/fp64/m4096n4096k4096", "passed", {1.03, 1.03, 1.03});
+                         }),
+                         {});
+  EXPECT_EQ(row(r, "n1", "m4096").verdict, "ok");
+  // 8% slower on a fleet whose nodes spread by 10%: beyond the threshold, within the noise.
+  r = analyse_fleet(fleet_of([](std::size_t i, std::vector<json>& res) {
+                      const double t = i == 4 ? 1.18 : 1.0 + 0.05 * static_cast<double>(i);
+                      res[0] = result("gemm/fp64/m4096n4096k4096", "passed", {t, t, t});
+                    }),
+                    {});
+  const FleetRow& x = row(r, "n4", "m4096");
+  EXPECT_LT(*x.deviation, -0.05);
+  EXPECT_GT(*x.robust_z, -3.5);
+  EXPECT_EQ(x.verdict, "ok");
+  // A lower threshold makes the 3% node slow.
+  r = analyse_fleet(fleet_of([](std::size_t i, std::vector<json>& res) {
+                      if (i == 1) res[0] = result("gemm/fp64/m4096n4096k4096", "passed", {1.03, 1.03, 1.03});
+                    }),
+                    FleetOptions{0.02, 3.5});
+  EXPECT_EQ(row(r, "n1", "m4096").verdict, "slow");
+}
+
+TEST(FleetReport, TwoNodesCannotOutvoteEachOther) {
+  const auto r = analyse_fleet(fleet_of([](std::size_t i, std::vector<json>& res) {
+                                 if (i == 1) res[0] = result("gemm/fp64/m4096n4096k4096", "passed", {2.0, 2.0, 2.0});
+                               },
+                               2),
+                               {});
+  EXPECT_EQ(r.slow_nodes, 0u);
+}
+
+TEST(FleetReport, WrongAnswersMissingCasesAndMissingNodesAreDefective) {
+  const auto r = analyse_fleet(fleet_of(
+                                   [](std::size_t i, std::vector<json>& res) {
+                                     if (i == 0) res[0] = result("gemm/fp64/m4096n4096k4096", "failed", {1.0});
+                                     if (i == 1) res[0] = result("gemm/fp64/m4096n4096k4096", "mistrusted", {0.1});
+                                     if (i == 2) res.erase(res.begin());
+                                     if (i == 3) res[0] = result("gemm/fp64/m4096n4096k4096", "skipped", {});
+                                   },
+                                   6, 5),
+                               {});
+  EXPECT_EQ(row(r, "n0", "m4096").verdict, "defective");
+  EXPECT_NE(row(r, "n0", "m4096").reason.find("failed"), std::string::npos);
+  EXPECT_EQ(row(r, "n1", "m4096").verdict, "defective");
+  EXPECT_NE(row(r, "n2", "m4096").reason.find("missing case"), std::string::npos);
+  EXPECT_NE(row(r, "n3", "m4096").reason.find("missing case: skipped here, passed on 1 nodes"), std::string::npos);
+  EXPECT_EQ(verdict(r, "n5").verdict, "defective");
+  EXPECT_NE(verdict(r, "n5").reason.find("missing node: planted"), std::string::npos);
+  EXPECT_EQ(verdict(r, "n4").verdict, "ok");
+  EXPECT_EQ(r.defective_nodes, 5u);
+  EXPECT_EQ(r.measured_nodes, 5u);
+}
+
+TEST(FleetReport, ACaseSkippedEverywhereIsNotAFinding) {
+  const auto r = analyse_fleet(fleet_of([](std::size_t, std::vector<json>& res) {
+                                 res.push_back(result("gemm/fp64/m8192n8192k8192@cuda:0", "skipped", {}));
+                               }),
+                               {});
+  EXPECT_EQ(r.defective_nodes, 0u);
+  EXPECT_EQ(row(r, "n0", "m8192").verdict, "skipped");
+}
+
+TEST(FleetReport, RenderersNameTheOutlier) {
+  const auto r = analyse_fleet(fleet_of([](std::size_t i, std::vector<json>& res) {
+                                 if (i == 2) res[1] = result("gemm/fp64/m2048n2048k2048", "failed", {0.2});
+                               }),
+                               {});
+  EXPECT_NE(render_fleet_table(r).find("n2: defective (gemm/openblas/fp64/m2048n2048k2048: failed: planted)"),
+            std::string::npos)
+      << render_fleet_table(r);
+  EXPECT_NE(render_fleet_markdown(r).find("| n2 | `gemm/openblas/fp64/m2048n2048k2048` |"), std::string::npos);
+  const auto j = render_fleet_json(r);
+  EXPECT_EQ(j["defective_nodes"], 1);
+  EXPECT_EQ(j["nodes"][2]["verdict"], "defective");
+  const std::string csv = render_fleet_csv(r);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "node,case,value,fleet_median,unit,deviation,robust_z,verdict,reason");
+  EXPECT_NE(csv.find("\"n2\",\"gemm/openblas/fp64/m2048n2048k2048\",,"), std::string::npos) << csv;
+}
+
+TEST(FleetDocumentInput, BadFilesNameTheFileAndField) {
+  auto error = [](const ijson& doc) {
+    try {
+      read_fleet(doc, "f.json");
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const ijson good = ijson::parse(fleet_of([](std::size_t, std::vector<json>&) {}, 3).meta.dump());
+  EXPECT_NE(error(ijson{{"schema", kResultSchemaId}}).find("f.json: schema: not a ccbench fleet document"),
+            std::string::npos);
+  ijson v = good;
+  v["schema_version"] = 7;
+  EXPECT_NE(error(v).find("f.json: schema_version: unsupported fleet schema version 7"), std::string::npos);
+  EXPECT_NE(error(good).find("missing required field \"nodes\""), std::string::npos) << error(good);  // meta has none
+  ijson with_node = good;
+  with_node["nodes"] = ijson::array({ijson{{"rank", 0}, {"node", "a"}, {"status", "measured"},
+                                           {"document", {{"schema", kResultSchemaId}, {"schema_version", 2}}}}});
+  EXPECT_NE(error(with_node).find("f.json: nodes[0].document.schema_version: unsupported result schema version 2"),
+            std::string::npos)
+      << error(with_node);
+  with_node["nodes"][0]["status"] = "lost";
+  EXPECT_NE(error(with_node).find("nodes[0].status: expected \"measured\" or \"missing\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ccb
