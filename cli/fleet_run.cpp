@@ -57,6 +57,8 @@ std::vector<Member> members(const std::vector<std::string>& all) {
 }
 
 constexpr std::string_view kRefused = "refused: ";
+// Rank 0's last word to the others: whether every rank delivered its document.
+constexpr int kAllAlive = 1, kSomeLost = 2;
 
 // Why these ranks cannot run together (empty when they can): bad input on some rank, another
 // suite or ccbench on some rank, or two ranks on one node.
@@ -140,7 +142,9 @@ int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& 
   for (const auto& n : fleet.nodes()) measured += n.status == "measured";
   fmt::print(stderr, "fleet: {} of {} nodes measured, gathered {:.2f} s after rank 0's own run; results: {}{}\n",
              measured, names.size(), waited, out.string(), interrupted() ? " (interrupted)" : "");
-  if (measured < names.size()) return 1;  // MPI_Finalize would wait for the lost ranks
+  // Every rank finalizes MPI when all are alive; none does when one is lost (it would wait for it).
+  comm.tell_all(measured == names.size() ? kAllAlive : kSomeLost, 1.0);
+  if (measured < names.size()) return 1;
   comm.finish();
   if (interrupted()) return 130;
   return report.defective_nodes > 0 ? 1 : exit_code(doc);
@@ -151,12 +155,17 @@ int member_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm
   json system = probe_and_warn(s.registry);
   PeakModel peaks(s.hardware, system);
   ResultDocument doc(argv, s.suite_section, std::move(system));
+  const auto start = Clock::now();
   measure(s, peaks, doc, true, fault, comm.rank(), [] {});
+  const double run_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (!comm.send_to_root(doc.to_json().dump(), a.fleet_timeout)) {
     fmt::print(stderr, "ccbench: error: rank {}: rank 0 did not take this node's result document within "
                "--fleet-timeout {} s\n", comm.rank(), a.fleet_timeout);
     return 1;
   }
+  // Rank 0 answers once it has gathered every node or given up on the missing ones.
+  const auto word = comm.hear_from_root(a.fleet_timeout + 2 * run_seconds + 60);
+  if (word != kAllAlive) return word ? exit_code(doc) : 1;
   comm.finish();
   return exit_code(doc);
 }

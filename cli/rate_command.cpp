@@ -1,4 +1,5 @@
-// ccbench rate RESULT.json --nodes N: a node's figures projected to a center.
+// ccbench rate RESULT.json --nodes N | FLEET.json: a node's figures projected to a center, or a
+// fleet's summed.
 #include <memory>
 
 #include <fmt/format.h>
@@ -44,10 +45,14 @@ int rate(const RateArgs& a) {
 void add_rate_command(CLI::App& app, Commands& commands) {
   auto a = std::make_shared<RateArgs>();
   auto* cmd = app.add_subcommand(
-      "rate", "Project a result to N nodes on the published rating bases and compare with a declared or center rating");
-  cmd->add_option("result", a->result, "Result JSON file written by ccbench run")->required();
-  cmd->add_option("--nodes", a->nodes, "Number of nodes like this one")
-      ->required()->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+      "rate", "Project a result to N nodes (or sum a fleet's nodes) on the published rating bases and compare with a "
+              "declared or center rating");
+  cmd->add_option("result", a->result, "Result JSON file of one node, or a fleet document, written by ccbench run")
+      ->required();
+  cmd->add_option("--nodes", a->nodes,
+                  "Number of nodes like this one (required for one node's result); for a fleet, the center's node "
+                  "count, the unmeasured ones counted at the fleet median (default: the measured nodes)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   cmd->add_option("--basis", a->basis, "Rating basis: fp64, fp32, fp16, int8 (configs/ratings/)");
   cmd->add_option("--declared", a->declared, "Declared rating to compare with, e.g. 40P, 45E, \"181.9 PFLOPS\"");
   cmd->add_option("--center", a->center, "Published center to compare with (configs/centers/), e.g. hangzhou-aicc");

@@ -25,7 +25,12 @@ class FleetComm {
   virtual void expect_from_all() = 0;
   // Rank 0: the payloads that arrived since the last call, as (rank, payload); never blocks.
   virtual std::vector<std::pair<int, std::string>> poll() = 0;
-  // MPI_Finalize. Skip it after an exchange that timed out: it would wait for the lost rank.
+  // Rank 0: sends `word` to every other rank (waiting for none of them longer than `deadline_s`).
+  virtual void tell_all(int word, double deadline_s) = 0;
+  // Non-root ranks: the word rank 0 sent with tell_all(); nullopt when none came within `deadline_s`.
+  virtual std::optional<int> hear_from_root(double deadline_s) = 0;
+  // MPI_Finalize. Only when every rank is known to be alive and taking part: otherwise it would
+  // wait for the lost ones.
   virtual void finish() = 0;
 
   static constexpr std::size_t kSmallMessage = 1024;

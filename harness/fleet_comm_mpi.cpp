@@ -15,7 +15,7 @@
 namespace ccb {
 namespace {
 
-constexpr int kSizeTag = 7101, kPayloadTag = 7102;
+constexpr int kSizeTag = 7101, kPayloadTag = 7102, kWordTag = 7103;
 
 // Waits for `req` until `deadline_s` seconds from now; false (and the request cancelled) when
 // it did not complete in time or failed.
@@ -101,6 +101,21 @@ class MpiComm final : public FleetComm {
       }
     }
     return arrived;
+  }
+
+  void tell_all(int word, double deadline_s) override {
+    std::vector<MPI_Request> reqs(static_cast<std::size_t>(size_), MPI_REQUEST_NULL);
+    for (int r = 1; r < size_; ++r)
+      MPI_Isend(&word, 1, MPI_INT, r, kWordTag, MPI_COMM_WORLD, &reqs[static_cast<std::size_t>(r)]);
+    for (int r = 1; r < size_; ++r) wait_for(reqs[static_cast<std::size_t>(r)], deadline_s);
+  }
+
+  std::optional<int> hear_from_root(double deadline_s) override {
+    int word = 0;
+    MPI_Request req;
+    if (MPI_Irecv(&word, 1, MPI_INT, 0, kWordTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS || !wait_for(req, deadline_s))
+      return std::nullopt;
+    return word;
   }
 
   void finish() override { MPI_Finalize(); }

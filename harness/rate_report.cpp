@@ -4,6 +4,8 @@
 
 #include "harness/document.hpp"
 #include "harness/errors.hpp"
+#include "harness/fleet.hpp"
+#include "harness/result.hpp"
 
 namespace ccb {
 namespace {
@@ -137,15 +139,17 @@ json convention_json(const Convention& c) {
 
 }  // namespace
 
-json rate_report(const ijson& doc, const std::string& source, const RateRequest& req,
-                 const std::vector<RatingBasis>& bases, const std::vector<Center>& centers) {
-  const Where w{source, ""};
-  const ijson& per_node = per_node_ratings(doc, w);
-  if (req.nodes <= 0) throw UsageError(fmt::format("--nodes: expected a positive integer, got {}", req.nodes));
+namespace {
+
+// The figures on every basis and the report around them; `per_node` holds, per basis id, the
+// figures of one node (spec_peak_flops, sustained_flops, missing), and `head` the report's
+// identity fields.
+json rate_figures(const ijson& per_node, const Where& w, const RateRequest& req, const std::vector<RatingBasis>& bases,
+                  const std::vector<Center>& centers, json head) {
   if (req.declared && req.center)
     throw UsageError("--declared and --center both give a rating to compare with: use one of them");
   const Center* center = req.center ? find_center(centers, *req.center) : nullptr;
-  const Selection selection = select_bases(req, bases, center);
+  Selection selection = select_bases(req, bases, center);
   const std::optional<double> declared = center ? std::optional<double>(center->rating) : req.declared;
 
   json rows = json::array();
@@ -156,21 +160,103 @@ json rate_report(const ijson& doc, const std::string& source, const RateRequest&
         number_or_null(f, "sustained_flops").is_null()) {
       std::string what;
       for (const auto& m : f.value("missing", ijson::array())) what += (what.empty() ? "" : "; ") + m.get<std::string>();
-      throw UsageError(fmt::format("{}: nothing to rate on basis {}: {}", source, b->id, what));
+      throw UsageError(fmt::format("{}: nothing to rate on basis {}: {}", w.source, b->id, what));
     }
-    rows.push_back(basis_row(*b, f, req, declared));
+    json row = basis_row(*b, f, req, declared);
+    if (f.contains("fleet")) row["fleet"] = json::parse(f["fleet"].dump());
+    rows.push_back(std::move(row));
   }
+  for (const auto& n : head["notes"]) selection.notes.push_back(n);
+  head.erase("notes");
+  head.update(json{{"nodes", req.nodes},
+                   {"declared_flops", declared ? json(*declared) : json(nullptr)},
+                   {"center", center ? center_json(*center) : json(nullptr)},
+                   {"convention", req.convention ? convention_json(*req.convention) : json(nullptr)},
+                   {"bases", rows},
+                   {"notes", selection.notes}});
+  return head;
+}
 
+// One basis over a fleet: the measured nodes' figures summed, nodes beyond them (up to `nodes`)
+// at the fleet median, expressed per node (the total over `nodes`) so that the projection to
+// `nodes` gives the total; "fleet" holds the sums, medians and counts.
+ijson fleet_basis(const Fleet& fleet, const std::string& basis, std::int64_t nodes) {
+  std::vector<double> spec, sustained;
+  for (const auto& n : fleet.nodes) {
+    if (n.status != "measured") continue;
+    const json& f = n.document.value("ratings", json::object()).value("per_node", json::object()).value(basis, json::object());
+    if (f.value("spec_peak_flops", json()).is_number()) spec.push_back(f["spec_peak_flops"].get<double>());
+    if (f.value("sustained_flops", json()).is_number()) sustained.push_back(f["sustained_flops"].get<double>());
+  }
+  auto total = [&](const std::vector<double>& v) -> ijson {
+    if (v.empty()) return nullptr;
+    double sum = 0;
+    for (double x : v) sum += x;
+    return (sum + static_cast<double>(nodes - static_cast<std::int64_t>(v.size())) * median_of(v)) / static_cast<double>(nodes);
+  };
+  ijson missing = ijson::array();
+  if (spec.empty()) missing.push_back(fmt::format("no node of the fleet has a peak on basis {}", basis));
+  if (sustained.empty()) missing.push_back(fmt::format("no node of the fleet has a passed GEMM on basis {}", basis));
+  return ijson{{"spec_peak_flops", total(spec)},
+               {"sustained_flops", total(sustained)},
+               {"missing", missing},
+               {"fleet", {{"nodes_with_spec_peak", spec.size()},
+                          {"nodes_with_sustained", sustained.size()},
+                          {"spec_peak_median", spec.empty() ? ijson() : ijson(median_of(spec))},
+                          {"sustained_median", sustained.empty() ? ijson() : ijson(median_of(sustained))}}}};
+}
+
+json rate_fleet(const Fleet& fleet, const RateRequest& req, const std::vector<RatingBasis>& bases,
+                const std::vector<Center>& centers) {
+  const Where w{fleet.source, ""};
+  std::int64_t measured = 0;
+  std::string cpu;
+  for (const auto& n : fleet.nodes)
+    if (n.status == "measured") {
+      ++measured;
+      const std::string model = n.document.value("system", json::object()).value("cpu", json::object()).value("model", "unknown");
+      cpu = cpu.empty() || cpu == model ? model : "mixed CPU models";
+    }
+  if (measured == 0) w["nodes"].fail("no node of this fleet was measured: nothing to rate");
+  const std::int64_t nodes = req.nodes > 0 ? req.nodes : measured;
+  if (nodes < measured)
+    throw UsageError(fmt::format("--nodes {}: the fleet has {} measured nodes; give at least that many (or none)", nodes,
+                                 measured));
+  ijson per_node = ijson::object();
+  for (const auto& b : bases) per_node[b.id] = fleet_basis(fleet, b.id, nodes);
+  json notes = json::array();
+  const auto lost = static_cast<std::int64_t>(fleet.nodes.size()) - measured;
+  if (lost > 0) notes.push_back(fmt::format("{} of the fleet's {} nodes are missing: not counted", lost, fleet.nodes.size()));
+  if (nodes > measured)
+    notes.push_back(fmt::format("{} of the {} nodes were measured; the other {} are counted at the fleet median",
+                                measured, nodes, nodes - measured));
+  RateRequest r = req;
+  r.nodes = nodes;
+  return rate_figures(per_node, w, r, bases, centers,
+                      json{{"result", fleet.source},
+                           {"hostname", fmt::format("fleet of {} measured nodes", measured)},
+                           {"cpu", cpu},
+                           {"fleet", {{"ranks", fleet.nodes.size()}, {"measured_nodes", measured}, {"extrapolated_nodes", nodes - measured}}},
+                           {"notes", notes}});
+}
+
+}  // namespace
+
+json rate_report(const ijson& doc, const std::string& source, const RateRequest& req,
+                 const std::vector<RatingBasis>& bases, const std::vector<Center>& centers) {
+  if (req.nodes < 0) throw UsageError(fmt::format("--nodes: expected a positive integer, got {}", req.nodes));
+  if (is_fleet_document(doc)) return rate_fleet(read_fleet(doc, source), req, bases, centers);
+  const Where w{source, ""};
+  const ijson& per_node = per_node_ratings(doc, w);
+  if (req.nodes <= 0)
+    throw UsageError(fmt::format("--nodes is required for the result of one node: how many such nodes to project to "
+                                 "(a fleet document counts its own)"));
   const ijson sys = doc.value("system", ijson::object());
-  return json{{"result", source},
-              {"hostname", sys.value("hostname", "unknown")},
-              {"cpu", sys.value("cpu", ijson::object()).value("model", "unknown")},
-              {"nodes", req.nodes},
-              {"declared_flops", declared ? json(*declared) : json(nullptr)},
-              {"center", center ? center_json(*center) : json(nullptr)},
-              {"convention", req.convention ? convention_json(*req.convention) : json(nullptr)},
-              {"bases", rows},
-              {"notes", selection.notes}};
+  return rate_figures(per_node, w, req, bases, centers,
+                      json{{"result", source},
+                           {"hostname", sys.value("hostname", "unknown")},
+                           {"cpu", sys.value("cpu", ijson::object()).value("model", "unknown")},
+                           {"notes", json::array()}});
 }
 
 }  // namespace ccb

@@ -24,7 +24,7 @@ struct Convention {
 };
 
 struct RateRequest {
-  std::int64_t nodes = 1;
+  std::int64_t nodes = 0;  // --nodes; 0: not given (a fleet counts its own measured nodes)
   std::optional<std::string> basis;     // --basis
   std::optional<double> declared;       // --declared, FLOP/s
   std::optional<std::string> center;    // --center
@@ -32,7 +32,8 @@ struct RateRequest {
 };
 
 // Projects the per-node figures of a result document (`doc`, read from `source`) to `nodes`
-// nodes, compares them with a declared rating or a published center, and says how many such
+// nodes, or sums what the measured nodes of a fleet document delivered (nodes beyond them, up to
+// `nodes`, counted at the fleet median), compares them with a declared rating or a published center, and says how many such
 // nodes the rating corresponds to. Throws UsageError for a file that is not a ccbench result,
 // an unknown basis or center, or a selected basis with no figures at all.
 json rate_report(const ijson& doc, const std::string& source, const RateRequest& req,

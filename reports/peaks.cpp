@@ -90,10 +90,16 @@ std::string peak_table(const ojson& peaks, const ojson& results) {
 
 std::string rate_table(const ojson& r) {
   const auto nodes = r["nodes"].get<std::int64_t>();
-  std::string out = fmt::format("{}: node {} ({}), projected to {} node{}\n\n", r["result"].get<std::string>(),
-                                r["hostname"].get<std::string>(), r["cpu"].get<std::string>(), nodes,
-                                nodes == 1 ? "" : "s");
-  std::vector<std::vector<std::string>> rows{{"basis", "spec peak/node", "sustained/node",
+  std::string out = r.contains("fleet")
+                        ? fmt::format("{}: {} ({}), {} node{}\n\n", r["result"].get<std::string>(),
+                                      r["hostname"].get<std::string>(), r["cpu"].get<std::string>(), nodes,
+                                      nodes == 1 ? "" : "s")
+                        : fmt::format("{}: node {} ({}), projected to {} node{}\n\n", r["result"].get<std::string>(),
+                                      r["hostname"].get<std::string>(), r["cpu"].get<std::string>(), nodes,
+                                      nodes == 1 ? "" : "s");
+  const bool fleet = r.contains("fleet");
+  std::vector<std::vector<std::string>> rows{{"basis", fleet ? "spec peak/node (mean)" : "spec peak/node",
+                                              fleet ? "sustained/node (mean)" : "sustained/node",
                                               fmt::format("installed ({} nodes)", nodes),
                                               fmt::format("measured ({} nodes)", nodes), "measured/installed"}};
   for (const auto& b : r["bases"]) {

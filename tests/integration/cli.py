@@ -6,6 +6,8 @@
   cli.py interrupt CCBENCH SUITE SCHEMA OUTDIR                   SIGINT keeps measured cases, marks interrupted
   cli.py gpu     CCBENCH SCHEMA OUTDIR                           CUDA smoke cases on every GPU; exit 77 without one
   cli.py progress CCBENCH OUTDIR                                 progress line on a terminal, NO_COLOR, plain off one
+  cli.py fleet-mpi CCBENCH MPIEXEC SUITE SCHEMA OUTDIR            4 ranks on this host: gather, slow, missing, refusals
+  cli.py fleet-recorded CCBENCH NODE.json OUTDIR                  planted outliers in a fleet made from one node
 """
 import json
 import os
@@ -266,6 +268,128 @@ def cmd_progress(argv):
     print("ok: coloured in-place progress on a terminal, none with NO_COLOR, plain lines off a terminal")
 
 
+
+def fleet_doc(path):
+    doc = strict_load(path)
+    if doc.get("schema") != "urn:ccbench:schema:fleet:1":
+        fail(f"{path}: not a fleet document")
+    return doc
+
+
+def fleet_verdicts(exe, path, *extra):
+    p = subprocess.run([exe, "fleet", path, "--format", "json", *extra], capture_output=True, text=True, timeout=60)
+    return p.returncode, json.loads(p.stdout) if p.stdout.strip() else None, p.stderr
+
+
+def mpirun(mpiexec, args, env_extra=None, timeout=300):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    env.update(env_extra or {})
+    start = time.monotonic()
+    p = subprocess.run([mpiexec, "--oversubscribe"] + args, capture_output=True, text=True, timeout=timeout, env=env)
+    return p, time.monotonic() - start
+
+
+def cmd_fleet_mpi(argv):
+    exe, mpiexec, suite, schema, outdir = argv
+    os.makedirs(outdir, exist_ok=True)
+    run = [exe, "run", "--suite", suite, "--threads", "1", "--node-name", "node{rank}", "--quiet"]
+
+    # Four ranks: every node measured, gathered into one document of ordinary node documents.
+    out = os.path.join(outdir, "fleet.json")
+    p, took = mpirun(mpiexec, ["-np", "4"] + run + ["--out", out])
+    if p.returncode != 0:
+        fail(f"4-rank fleet run: exit {p.returncode}\n{p.stdout}{p.stderr}")
+    doc = fleet_doc(out)
+    if doc["status"] != "complete" or doc["measured_nodes"] != 4 or len(doc["nodes"]) != 4:
+        fail(f"expected 4 measured nodes, got status {doc['status']}, {doc['measured_nodes']} measured")
+    if [n["node"] for n in doc["nodes"]] != [f"node{r}" for r in range(4)]:
+        fail(f"node names: {[n['node'] for n in doc['nodes']]}")
+    for n in doc["nodes"]:
+        check_schema(n["document"], schema)
+        if n["document"]["status"] != "complete" or any(r["status"] != "passed" for r in n["document"]["results"]):
+            fail(f"{n['node']}: not every case passed")
+    print(f"ok: 4 ranks in {took:.1f} s, gathered {doc['gather_seconds']:.2f} s after rank 0's own run")
+    print(subprocess.run([exe, "fleet", out], capture_output=True, text=True).stdout)
+
+    # A rank whose times are scaled by 3 (a planted fault) is named slow.
+    slow = os.path.join(outdir, "slow.json")
+    p, _ = mpirun(mpiexec, ["-np", "4"] + run + ["--out", slow], {"CCBENCH_TEST_FAULT": "slow:2:3"})
+    rc, report, err = fleet_verdicts(exe, slow, "--fail-on", "slow")
+    node2 = [n for n in report["nodes"] if n["node"] == "node2"][0]
+    if rc != 1 or node2["verdict"] != "slow":
+        fail(f"planted slow rank: ccbench fleet exit {rc}, node2 {node2}")
+    print(f"ok: the slowed rank is named: {node2['reason']}")
+
+    # A rank that dies after its first case: the others' documents are kept, it is missing, and
+    # nothing hangs (--enable-recovery keeps the job alive; the fleet timeout bounds the wait).
+    died = os.path.join(outdir, "died.json")
+    p, took = mpirun(mpiexec, ["--enable-recovery", "-np", "4"] + run + ["--out", died, "--fleet-timeout", "5"],
+                     {"CCBENCH_TEST_FAULT": "exit:1"}, timeout=120)
+    doc = fleet_doc(died)
+    missing = [n for n in doc["nodes"] if n["status"] == "missing"]
+    if doc["measured_nodes"] != 3 or [n["node"] for n in missing] != ["node1"]:
+        fail(f"dead rank: {doc['measured_nodes']} measured, missing {[n['node'] for n in missing]}")
+    rc, report, err = fleet_verdicts(exe, died)
+    if rc != 1 or report["defective_nodes"] != 1:
+        fail(f"dead rank: ccbench fleet exit {rc}, {report and report['defective_nodes']} defective")
+    print(f"ok: a rank that died is missing ({missing[0]['reason']}); the run ended in {took:.1f} s")
+
+    # Refused before measuring, on every rank: ranks that disagree on the suite, bad input on one
+    # rank, two ranks with one node name.
+    for name, apps, expected in [
+        ("other-suite", [run, run[:3] + ["smoke"] + run[4:]],
+         r"rank 1 \(node node1\) runs another suite or ccbench than rank 0"),
+        ("bad-input", [run, run[:3] + ["nosuch.json"] + run[4:]],
+         r"rank 1 \(node node1\): nosuch.json: cannot read suite file; refused before measuring"),
+        ("one-node", [run[:7] + ["same"] + run[8:]] * 2, r"ranks 0 and 1 both run on node same")]:
+        target = os.path.join(outdir, name + ".json")
+        args = []
+        for app in apps:  # one rank per app (mpirun's MPMD form), each with the same --out
+            args += ([":"] if args else []) + ["-np", "1"] + app + ["--out", target]
+        p, _ = mpirun(mpiexec, args)
+        if p.returncode != 2 or not re.search(expected, p.stderr) or os.path.exists(target):
+            fail(f"{name}: exit {p.returncode}, expected 2 and /{expected}/ with no file\n{p.stderr}")
+        print(f"ok: {name} refused: exit 2")
+
+
+def cmd_fleet_recorded(argv):
+    exe, node_path, outdir = argv
+    os.makedirs(outdir, exist_ok=True)
+    node = strict_load(node_path)
+    for r in node["results"]:
+        r["status"], r["reason"] = "passed", ""  # the recorded node's one mistrusted peak
+    nodes = []
+    for i in range(5):
+        d = json.loads(json.dumps(node))
+        for r in d["results"]:
+            r["samples_s"] = [t * (1 + 0.005 * i) for t in r["samples_s"]]
+            if i == 3 and r["problem_id"] == "gemm/fp64/m256n192k128":
+                r["samples_s"] = [t * 1.5 for t in r["samples_s"]]  # planted: a third slower
+            if i == 1 and r["problem_id"] == "stream/fp64/triad/n1000003":
+                r["status"], r["reason"] = "failed", "wrong answer: planted"
+        nodes.append({"rank": i, "node": f"cn{i:03d}", "status": "measured", "reason": None, "document": d})
+    path = os.path.join(outdir, "planted.json")
+    with open(path, "w") as f:
+        json.dump({"schema": "urn:ccbench:schema:fleet:1", "schema_version": 1, "status": "complete",
+                   "nodes": nodes}, f)
+    rc, report, _ = fleet_verdicts(exe, path)
+    verdicts = {n["node"]: n["verdict"] for n in report["nodes"]}
+    if rc != 1 or verdicts != {"cn000": "ok", "cn001": "defective", "cn002": "ok", "cn003": "slow", "cn004": "ok"}:
+        fail(f"planted outliers: exit {rc}, verdicts {verdicts}")
+    table = subprocess.run([exe, "fleet", path], capture_output=True, text=True).stdout
+    if "cn001: defective (stream/openmp/fp64/triad/n1000003: failed: wrong answer: planted)" not in table or \
+            not re.search(r"cn003 +gemm/openblas/fp64/m256n192k128 .* slow", table):
+        fail("the table does not name the planted outliers:\n" + table)
+    for fmt, head in [("csv", "node,case,value,fleet_median"), ("markdown", "### ccbench fleet: 5 nodes")]:
+        text = subprocess.run([exe, "fleet", path, "--format", fmt], capture_output=True, text=True).stdout
+        if not text.startswith(head):
+            fail(f"--format {fmt} starts with {text[:60]!r}")
+    rc_never = subprocess.run([exe, "fleet", path, "--fail-on", "never"], capture_output=True).returncode
+    if rc_never != 0:
+        fail(f"--fail-on never: exit {rc_never}")
+    print("ok: cn001 defective and cn003 slow, named in every format")
+
+
 def cmd_gpu(argv):
     exe, schema, outdir = argv
     info = json.loads(subprocess.run([exe, "sysinfo"], capture_output=True, text=True, check=True).stdout)
@@ -304,4 +428,5 @@ def cmd_gpu(argv):
 if __name__ == "__main__":
     {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt,
      "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency,
-     "gpu": cmd_gpu, "progress": cmd_progress}[sys.argv[1]](sys.argv[2:])
+     "gpu": cmd_gpu, "progress": cmd_progress,
+     "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded}[sys.argv[1]](sys.argv[2:])

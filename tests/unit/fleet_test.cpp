@@ -8,6 +8,8 @@
 #include "harness/document.hpp"
 #include "harness/errors.hpp"
 #include "harness/fleet.hpp"
+#include "harness/rate_report.hpp"
+#include "harness/suite.hpp"
 #include "reports/fleet_report.hpp"
 
 namespace ccb {
@@ -187,6 +189,44 @@ TEST(FleetDocumentInput, BadFilesNameTheFileAndField) {
       << error(with_node);
   with_node["nodes"][0]["status"] = "lost";
   EXPECT_NE(error(with_node).find("nodes[0].status: expected \"measured\" or \"missing\""), std::string::npos);
+}
+
+// Nodes whose documents carry per-node FP64 figures (spec peak, sustained GEMM) in GFLOPS.
+ijson rated_fleet(const std::vector<std::pair<double, double>>& gflops, bool one_missing) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < gflops.size() + one_missing; ++i) names.push_back("n" + std::to_string(i));
+  FleetDocument doc({"ccbench", "run"}, json::object(), names);
+  for (std::size_t i = 0; i < gflops.size(); ++i) {
+    json d = node({result("gemm/fp64/m4096n4096k4096", "passed", {1.0})});
+    d["ratings"]["per_node"]["fp64"] = {{"spec_peak_flops", gflops[i].first * 1e9},
+                                        {"sustained_flops", gflops[i].second * 1e9}, {"missing", json::array()}};
+    doc.set_document(static_cast<int>(i), d);
+  }
+  if (one_missing) doc.set_missing(static_cast<int>(gflops.size()), "planted");
+  return ijson::parse(doc.to_json().dump());
+}
+
+TEST(FleetRating, SumsTheMeasuredNodesAndCountsTheRestAtTheMedian) {
+  const auto bases = RatingBasis::load_all(config_dir() / "ratings");
+  const auto centers = Center::load_all(config_dir() / "centers");
+  const ijson fleet = rated_fleet({{100, 50}, {100, 60}, {130, 70}}, true);
+  RateRequest req;
+  req.basis = "fp64";
+  json r = rate_report(fleet, "f.json", req, bases, centers);
+  EXPECT_EQ(r["nodes"], 3);
+  EXPECT_NEAR(r["bases"][0]["installed"].get<double>(), 330e9, 1);
+  EXPECT_NEAR(r["bases"][0]["measured"].get<double>(), 180e9, 1);
+  EXPECT_NE(r["notes"].dump().find("1 of the fleet's 4 nodes are missing: not counted"), std::string::npos) << r["notes"];
+
+  req.nodes = 5;  // two more nodes than measured: at the medians, 100 and 60 GFLOPS
+  r = rate_report(fleet, "f.json", req, bases, centers);
+  EXPECT_NEAR(r["bases"][0]["installed"].get<double>(), 530e9, 1);
+  EXPECT_NEAR(r["bases"][0]["measured"].get<double>(), 300e9, 1);
+  EXPECT_NE(r["notes"].dump().find("3 of the 5 nodes were measured; the other 2 are counted at the fleet median"),
+            std::string::npos);
+
+  req.nodes = 2;
+  EXPECT_THROW(rate_report(fleet, "f.json", req, bases, centers), UsageError);
 }
 
 }  // namespace

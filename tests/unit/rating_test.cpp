@@ -94,8 +94,10 @@ TEST_F(Rate, BadInputIsRefusedWithTheReason) {
   EXPECT_NE(error(req).find("nothing to rate on basis int8: no INT8 peak known"), std::string::npos);
   EXPECT_NE(error(req).find("no passed INT8 GEMM in this result"), std::string::npos);
   req.basis.reset();
-  req.nodes = 0;
-  EXPECT_NE(error(req).find("--nodes: expected a positive integer"), std::string::npos);
+  req.nodes = -3;
+  EXPECT_NE(error(req).find("--nodes: expected a positive integer, got -3"), std::string::npos);
+  req.nodes = 0;  // not given: one node's result needs it (a fleet counts its own nodes)
+  EXPECT_NE(error(req).find("--nodes is required for the result of one node"), std::string::npos);
   req.nodes = 1;
   req.declared = 1e15;
   req.center = "wuhan-aicc";
