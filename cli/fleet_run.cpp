@@ -17,6 +17,7 @@
 #include "harness/fleet_comm.hpp"
 #include "harness/sysinfo.hpp"
 #include "reports/fleet_report.hpp"
+#include "reports/run_rates.hpp"
 
 namespace ccb::cli {
 namespace {
@@ -87,31 +88,64 @@ void warn_shared_hosts(const std::vector<Member>& m) {
                  "cores and memory, so their figures are for testing only\n", n, host);
 }
 
-// Rank 0: waits for the other ranks' documents until every one arrived or `timeout_s` passed
-// since its own run ended; the rest are recorded as missing. Returns the seconds it waited.
-double gather(FleetComm& comm, FleetDocument& fleet, const std::function<void()>& absorb, const std::vector<bool>& got,
-              double timeout_s) {
+// Rank 0: waits until every rank of `ranks` delivered (`got`) or `timeout_s` passed; the rest
+// are recorded as missing. Returns the seconds it waited.
+double gather(FleetDocument& fleet, const std::function<void()>& absorb, const std::vector<int>& ranks,
+              const std::vector<bool>& got, double timeout_s) {
   const auto start = Clock::now();
   auto waited = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  auto all_in = [&] { return std::all_of(got.begin() + 1, got.end(), [](bool g) { return g; }); };
+  auto all_in = [&] { return std::all_of(ranks.begin(), ranks.end(), [&](int r) { return got[static_cast<std::size_t>(r)]; }); };
   while (!all_in() && waited() < timeout_s) {
     absorb();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  for (int r = 1; r < comm.size(); ++r)
+  for (int r : ranks)
     if (!got[static_cast<std::size_t>(r)])
       fleet.set_missing(r, fmt::format("no result document within --fleet-timeout {} s after rank 0 finished its own "
                                        "run: the rank died or hangs", timeout_s));
   return waited();
 }
 
-int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& comm, RunSetup& s,
-             const std::vector<Member>& m, const TestFault& fault, const std::filesystem::path& out) {
-  std::vector<std::string> names;
-  for (const auto& x : m) names.push_back(x.node);
-  FleetDocument fleet(argv, s.suite_section, names);
-  std::vector<bool> got(names.size(), false);
-  auto absorb = [&] {
+// Runs again the cases of `doc` whose keys (as ccbench fleet names them) are in `keys`, each new
+// result replacing the first, which its notes quote. Bandwidth and clocks flutter: a node is
+// called slow only when the second measurement is slow too.
+void remeasure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, const std::vector<std::string>& keys,
+               const TestFault& fault, int rank) {
+  const RunRates first = run_rates_of(ijson::parse(doc.to_json().dump()), "this node");
+  for (std::size_t i = 0; i < first.cases.size() && i < s.suite.cases.size(); ++i) {
+    const CaseRates& c = first.cases[i];
+    if (std::find(keys.begin(), keys.end(), c.key) == keys.end()) continue;
+    Result r = s.runner->run(s.suite.cases[i]);
+    apply_fault(fault, rank, r);
+    peaks.take(r);
+    r.notes.push_back(fmt::format("measured twice: the first median, {:.4g} {}, was slow against the fleet; this is "
+                                  "the second", median_of(c.rates), c.unit));
+    doc.replace(i, std::move(r));
+  }
+  doc.set_peaks(peaks.to_json(), node_ratings(s.bases, peaks, doc.results()));
+}
+
+// Per rank, the keys of its slow cases.
+std::vector<std::vector<std::string>> suspects(const FleetDocument& fleet, const std::filesystem::path& out) {
+  const FleetReport report = analyse_fleet(read_fleet(ijson::parse(fleet.to_json().dump()), out.string()), {});
+  std::vector<std::vector<std::string>> keys(fleet.nodes().size());
+  for (const auto& row : report.rows)
+    if (row.verdict == "slow")
+      for (const auto& n : fleet.nodes())
+        if (n.node == row.node) keys[static_cast<std::size_t>(n.rank)].push_back(row.key);
+  return keys;
+}
+
+struct RootRun {
+  const RunArgs& a;
+  FleetComm& comm;
+  RunSetup& s;
+  const TestFault& fault;
+  const std::filesystem::path& out;
+  FleetDocument fleet;
+  std::vector<bool> got;
+
+  void absorb() {
     for (auto& [rank, payload] : comm.poll()) {
       got[static_cast<std::size_t>(rank)] = true;
       try {
@@ -121,33 +155,79 @@ int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& 
       }
       fleet.write(out);
     }
-  };
-  comm.expect_from_all();
+  }
+
+  // The second round: each node with slow cases measures them again (rank 0 here, the others
+  // told to), and their new documents replace the first.
+  void second_round(PeakModel& peaks, ResultDocument& doc) {
+    const auto keys = suspects(fleet, out);
+    std::vector<int> again;
+    for (const auto& n : fleet.nodes()) {
+      if (n.rank == 0 || n.status != "measured") continue;
+      const auto& k = keys[static_cast<std::size_t>(n.rank)];
+      if (comm.tell(n.rank, json{{"remeasure", k}}.dump(), a.fleet_timeout) && !k.empty()) again.push_back(n.rank);
+    }
+    comm.expect_from(again);
+    for (int r : again) got[static_cast<std::size_t>(r)] = false;
+    if (!keys[0].empty()) {
+      remeasure(s, peaks, doc, keys[0], fault, 0);
+      fleet.set_document(0, doc.to_json());
+    }
+    gather(fleet, [&] { absorb(); }, again, got, a.fleet_timeout);
+  }
+};
+
+int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& comm, RunSetup& s,
+             const std::vector<Member>& m, const TestFault& fault, const std::filesystem::path& out) {
+  std::vector<std::string> names;
+  for (const auto& x : m) names.push_back(x.node);
+  RootRun run{a, comm, s, fault, out, FleetDocument(argv, s.suite_section, names), std::vector<bool>(names.size())};
+  std::vector<int> others;
+  for (int r = 1; r < comm.size(); ++r) others.push_back(r);
+  comm.expect_from(others);
   json system = probe_and_warn(s.registry);
   PeakModel peaks(s.hardware, system);
   ResultDocument doc(argv, s.suite_section, std::move(system));
   measure(s, peaks, doc, a.quiet, fault, 0, [&] {
-    fleet.set_document(0, doc.to_json());
-    absorb();
-    fleet.write(out);
+    run.fleet.set_document(0, doc.to_json());
+    run.absorb();
+    run.fleet.write(out);
   });
-  const double waited = gather(comm, fleet, absorb, got, a.fleet_timeout);
-  fleet.finish(waited);
-  fleet.write(out);
+  const double waited = gather(run.fleet, [&] { run.absorb(); }, others, run.got, a.fleet_timeout);
+  if (!interrupted()) run.second_round(peaks, doc);
+  run.fleet.finish(waited);
+  run.fleet.write(out);
 
-  const Fleet f = read_fleet(ijson::parse(fleet.to_json().dump()), out.string());
-  const FleetReport report = analyse_fleet(f, FleetOptions{});
+  const FleetReport report = analyse_fleet(read_fleet(ijson::parse(run.fleet.to_json().dump()), out.string()), {});
   if (!a.quiet) fmt::print("{}", render_fleet_table(report));
   std::size_t measured = 0;
-  for (const auto& n : fleet.nodes()) measured += n.status == "measured";
+  for (const auto& n : run.fleet.nodes()) measured += n.status == "measured";
   fmt::print(stderr, "fleet: {} of {} nodes measured, gathered {:.2f} s after rank 0's own run; results: {}{}\n",
              measured, names.size(), waited, out.string(), interrupted() ? " (interrupted)" : "");
   // Every rank finalizes MPI when all are alive; none does when one is lost (it would wait for it).
-  comm.tell_all(measured == names.size() ? kAllAlive : kSomeLost, 1.0);
+  const std::string last = json{{"final", measured == names.size() ? kAllAlive : kSomeLost}}.dump();
+  for (const auto& n : run.fleet.nodes())
+    if (n.rank != 0 && n.status == "measured") comm.tell(n.rank, last, 1.0);
   if (measured < names.size()) return 1;
   comm.finish();
   if (interrupted()) return 130;
   return report.defective_nodes > 0 ? 1 : exit_code(doc);
+}
+
+// Rank 0's messages after this node delivered its document: measure some cases again, then the
+// final word. Returns that word, or nullopt when rank 0 went silent past `deadline_s`.
+std::optional<int> follow_root(FleetComm& comm, RunSetup& s, PeakModel& peaks, ResultDocument& doc,
+                               const TestFault& fault, double deadline_s) {
+  for (;;) {
+    const auto message = comm.hear_from_root(deadline_s);
+    if (!message) return std::nullopt;
+    const json m = json::parse(*message);
+    if (m.contains("final")) return m["final"].get<int>();
+    const auto keys = m["remeasure"].get<std::vector<std::string>>();
+    if (keys.empty()) continue;
+    remeasure(s, peaks, doc, keys, fault, comm.rank());
+    if (!comm.send_to_root(doc.to_json().dump(), deadline_s)) return std::nullopt;
+  }
 }
 
 int member_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& comm, RunSetup& s,
@@ -163,8 +243,9 @@ int member_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm
                "--fleet-timeout {} s\n", comm.rank(), a.fleet_timeout);
     return 1;
   }
-  // Rank 0 answers once it has gathered every node or given up on the missing ones.
-  const auto word = comm.hear_from_root(a.fleet_timeout + 2 * run_seconds + 60);
+  // Rank 0 answers once it has gathered every node (or given up on the missing ones), and again
+  // after the second round.
+  const auto word = follow_root(comm, s, peaks, doc, fault, a.fleet_timeout + 2 * run_seconds + 60);
   if (word != kAllAlive) return word ? exit_code(doc) : 1;
   comm.finish();
   return exit_code(doc);

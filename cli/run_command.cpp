@@ -131,6 +131,13 @@ TestFault test_fault_from_env() {
   return f;
 }
 
+void apply_fault(const TestFault& fault, int rank, Result& r) {
+  if (fault.kind != TestFault::Kind::slow || fault.rank != rank || r.samples.empty()) return;
+  for (double& t : r.samples) t *= fault.factor;
+  r.stats = Stats::of(r.samples);
+  r.notes.push_back(fmt::format("test fault (CCBENCH_TEST_FAULT): times scaled by {}", fault.factor));
+}
+
 void measure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, bool quiet, const TestFault& fault, int rank,
              const std::function<void()>& after_case) {
   Runner& runner = *s.runner;
@@ -146,11 +153,7 @@ void measure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, bool quiet, con
     } else {
       progress.start(i, c.backend + " " + problem_id(c.problem));
       r = runner.run(c);
-      if (fault.kind == TestFault::Kind::slow && fault.rank == rank && !r.samples.empty()) {
-        for (double& t : r.samples) t *= fault.factor;
-        r.stats = Stats::of(r.samples);
-        r.notes.push_back(fmt::format("test fault (CCBENCH_TEST_FAULT): times scaled by {}", fault.factor));
-      }
+      apply_fault(fault, rank, r);
       peaks.take(r);
     }
     progress.done(i, r);

@@ -59,6 +59,8 @@ struct TestFault {
 };
 // From the environment; UsageError naming CCBENCH_TEST_FAULT when malformed.
 TestFault test_fault_from_env();
+// Scales the times of `r` when `fault` slows `rank`.
+void apply_fault(const TestFault& fault, int rank, Result& r);
 
 // True once SIGINT or SIGTERM arrived (after install_interrupt_handler()).
 bool interrupted();

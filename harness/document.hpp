@@ -26,6 +26,8 @@ class ResultDocument {
   ResultDocument(std::vector<std::string> argv, json suite, json system);
 
   void add(Result r) { results_.push_back(std::move(r)); }
+  // Requires i < results().size().
+  void replace(std::size_t i, Result r) { results_.at(i) = std::move(r); }
   // The device peaks (PeakModel::to_json) and per-node ratings (node_ratings) sections.
   void set_peaks(json peaks, json ratings) {
     peaks_ = std::move(peaks);

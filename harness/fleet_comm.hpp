@@ -21,14 +21,15 @@ class FleetComm {
   virtual std::optional<std::vector<std::string>> allgather(const std::string& mine, double deadline_s) = 0;
   // Non-root ranks: sends `payload` to rank 0; false when it was not taken within `deadline_s`.
   virtual bool send_to_root(const std::string& payload, double deadline_s) = 0;
-  // Rank 0: starts receiving one payload from every other rank (call once).
-  virtual void expect_from_all() = 0;
+  // Rank 0: starts receiving one payload from each of `ranks` (not 0; each at most once at a time).
+  virtual void expect_from(const std::vector<int>& ranks) = 0;
   // Rank 0: the payloads that arrived since the last call, as (rank, payload); never blocks.
   virtual std::vector<std::pair<int, std::string>> poll() = 0;
-  // Rank 0: sends `word` to every other rank (waiting for none of them longer than `deadline_s`).
-  virtual void tell_all(int word, double deadline_s) = 0;
-  // Non-root ranks: the word rank 0 sent with tell_all(); nullopt when none came within `deadline_s`.
-  virtual std::optional<int> hear_from_root(double deadline_s) = 0;
+  // Rank 0: sends `message` to `rank`; false when it was not taken within `deadline_s`.
+  virtual bool tell(int rank, const std::string& message, double deadline_s) = 0;
+  // Non-root ranks: the next message rank 0 sent with tell(); nullopt when none came within
+  // `deadline_s`.
+  virtual std::optional<std::string> hear_from_root(double deadline_s) = 0;
   // MPI_Finalize. Only when every rank is known to be alive and taking part: otherwise it would
   // wait for the lost ones.
   virtual void finish() = 0;

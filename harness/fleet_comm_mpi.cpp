@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <thread>
@@ -15,7 +16,7 @@
 namespace ccb {
 namespace {
 
-constexpr int kSizeTag = 7101, kPayloadTag = 7102, kWordTag = 7103;
+constexpr int kSizeTag = 7101, kPayloadTag = 7102, kWordSizeTag = 7103, kWordTag = 7104;
 
 // Waits for `req` until `deadline_s` seconds from now; false (and the request cancelled) when
 // it did not complete in time or failed.
@@ -67,20 +68,16 @@ class MpiComm final : public FleetComm {
   }
 
   bool send_to_root(const std::string& payload, double deadline_s) override {
-    const std::int64_t bytes = static_cast<std::int64_t>(payload.size());
-    MPI_Request reqs[2];
-    if (MPI_Isend(&bytes, 1, MPI_INT64_T, 0, kSizeTag, MPI_COMM_WORLD, &reqs[0]) != MPI_SUCCESS) return false;
-    if (MPI_Isend(payload.data(), static_cast<int>(payload.size()), MPI_CHAR, 0, kPayloadTag, MPI_COMM_WORLD,
-                  &reqs[1]) != MPI_SUCCESS)
-      return false;
-    return wait_for(reqs[0], deadline_s) && wait_for(reqs[1], deadline_s);
+    return send(0, payload, kSizeTag, kPayloadTag, deadline_s);
   }
 
-  void expect_from_all() override {
+  void expect_from(const std::vector<int>& ranks) override {
     peers_.resize(static_cast<std::size_t>(size_));
-    for (int r = 1; r < size_; ++r) {
-      Peer& p = peers_[static_cast<std::size_t>(r)];
+    for (int r : ranks) {
+      Peer& p = peers_.at(static_cast<std::size_t>(r));
+      p = Peer{};
       MPI_Irecv(&p.bytes, 1, MPI_INT64_T, r, kSizeTag, MPI_COMM_WORLD, &p.size_req);
+      p.state = Peer::waiting_size;
     }
   }
 
@@ -97,36 +94,50 @@ class MpiComm final : public FleetComm {
       }
       if (p.state == Peer::waiting_payload && MPI_Test(&p.data_req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && done) {
         arrived.emplace_back(r, std::move(p.payload));
-        p.state = Peer::received;
+        p.state = Peer::idle;
       }
     }
     return arrived;
   }
 
-  void tell_all(int word, double deadline_s) override {
-    std::vector<MPI_Request> reqs(static_cast<std::size_t>(size_), MPI_REQUEST_NULL);
-    for (int r = 1; r < size_; ++r)
-      MPI_Isend(&word, 1, MPI_INT, r, kWordTag, MPI_COMM_WORLD, &reqs[static_cast<std::size_t>(r)]);
-    for (int r = 1; r < size_; ++r) wait_for(reqs[static_cast<std::size_t>(r)], deadline_s);
+  bool tell(int rank, const std::string& message, double deadline_s) override {
+    return send(rank, message, kWordSizeTag, kWordTag, deadline_s);
   }
 
-  std::optional<int> hear_from_root(double deadline_s) override {
-    int word = 0;
+  std::optional<std::string> hear_from_root(double deadline_s) override {
+    std::int64_t bytes = 0;
     MPI_Request req;
-    if (MPI_Irecv(&word, 1, MPI_INT, 0, kWordTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS || !wait_for(req, deadline_s))
+    if (MPI_Irecv(&bytes, 1, MPI_INT64_T, 0, kWordSizeTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS ||
+        !wait_for(req, deadline_s))
       return std::nullopt;
-    return word;
+    std::string message(static_cast<std::size_t>(bytes), '\0');
+    if (MPI_Irecv(message.data(), static_cast<int>(bytes), MPI_CHAR, 0, kWordTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS ||
+        !wait_for(req, deadline_s))
+      return std::nullopt;
+    return message;
   }
 
   void finish() override { MPI_Finalize(); }
 
  private:
   struct Peer {
-    enum { waiting_size, waiting_payload, received } state = waiting_size;
+    enum { idle, waiting_size, waiting_payload } state = idle;
     std::int64_t bytes = 0;
     std::string payload;
     MPI_Request size_req = MPI_REQUEST_NULL, data_req = MPI_REQUEST_NULL;
   };
+  // A size, then the payload: each waited for until the deadline.
+  bool send(int to, const std::string& payload, int size_tag, int payload_tag, double deadline_s) {
+    CCB_CHECK(payload.size() < static_cast<std::size_t>(INT_MAX), "message too long for one MPI send");
+    const std::int64_t bytes = static_cast<std::int64_t>(payload.size());
+    MPI_Request reqs[2];
+    if (MPI_Isend(&bytes, 1, MPI_INT64_T, to, size_tag, MPI_COMM_WORLD, &reqs[0]) != MPI_SUCCESS) return false;
+    if (MPI_Isend(payload.data(), static_cast<int>(payload.size()), MPI_CHAR, to, payload_tag, MPI_COMM_WORLD,
+                  &reqs[1]) != MPI_SUCCESS)
+      return false;
+    return wait_for(reqs[0], deadline_s) && wait_for(reqs[1], deadline_s);
+  }
+
   int rank_ = 0, size_ = 1;
   std::vector<Peer> peers_;
 };

@@ -318,6 +318,12 @@ def cmd_fleet_mpi(argv):
     node2 = [n for n in report["nodes"] if n["node"] == "node2"][0]
     if rc != 1 or node2["verdict"] != "slow":
         fail(f"planted slow rank: ccbench fleet exit {rc}, node2 {node2}")
+    # Called slow only after a second measurement: every slow case of node2 was measured twice.
+    doc2 = [n for n in fleet_doc(slow)["nodes"] if n["node"] == "node2"][0]["document"]
+    twice = {r["problem_id"].split("/", 1)[1] for r in doc2["results"] if any("measured twice" in n for n in r["notes"])}
+    slow_cases = [x["case"] for x in report["rows"] if x["node"] == "node2" and x["verdict"] == "slow"]
+    if not slow_cases or any(not any(c.endswith("/" + t) for t in twice) for c in slow_cases):
+        fail(f"slow cases {slow_cases}, measured twice: {sorted(twice)}")
     print(f"ok: the slowed rank is named: {node2['reason']}")
 
     # A rank that dies after its first case: the others' documents are kept, it is missing, and
