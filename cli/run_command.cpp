@@ -180,7 +180,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Result file (default: results/<hostname>-<UTC time>.json)");
   cmd->add_option("--backend", a->backends, "Only these backends (comma-separated)")->delimiter(',');
-  cmd->add_option("--kernel", a->kernels, "Only these kernels: gemm, stream, stream/OP, peak (comma-separated)")
+  cmd->add_option("--kernel", a->kernels, "Only these kernels: gemm, conv, stream, stream/OP, peak, net (comma-separated)")
       ->delimiter(',');
   cmd->add_option("--repetitions", a->repetitions, "Timed repetitions per case (default: the suite's)")
       ->check(CLI::Range(1, 100000));

@@ -4,35 +4,18 @@
 // what it has.
 #include <mpi.h>
 
-#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <cstring>
-#include <thread>
 
 #include "harness/fleet_comm.hpp"
 #include "kernels/common/check.hpp"
+#include "kernels/net/mpi_deadline.hpp"
 
 namespace ccb {
 namespace {
 
 constexpr int kSizeTag = 7101, kPayloadTag = 7102, kWordSizeTag = 7103, kWordTag = 7104;
-
-// Waits for `req` until `deadline_s` seconds from now; false (and the request cancelled) when
-// it did not complete in time or failed.
-bool wait_for(MPI_Request& req, double deadline_s) {
-  const double end = MPI_Wtime() + deadline_s;
-  for (;;) {
-    int done = 0;
-    if (MPI_Test(&req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return false;
-    if (done) return true;
-    if (MPI_Wtime() > end) {
-      MPI_Cancel(&req);
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-}
 
 class MpiComm final : public FleetComm {
  public:
@@ -60,7 +43,7 @@ class MpiComm final : public FleetComm {
     MPI_Request req;
     if (MPI_Iallgather(out.data(), kSmallMessage, MPI_CHAR, in.data(), kSmallMessage, MPI_CHAR, MPI_COMM_WORLD,
                        &req) != MPI_SUCCESS ||
-        !wait_for(req, deadline_s))
+        !wait_until_deadline(req, deadline_s))
       return std::nullopt;
     std::vector<std::string> all;
     for (int r = 0; r < size_; ++r) all.emplace_back(in.data() + kSmallMessage * static_cast<std::size_t>(r));
@@ -108,11 +91,11 @@ class MpiComm final : public FleetComm {
     std::int64_t bytes = 0;
     MPI_Request req;
     if (MPI_Irecv(&bytes, 1, MPI_INT64_T, 0, kWordSizeTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS ||
-        !wait_for(req, deadline_s))
+        !wait_until_deadline(req, deadline_s))
       return std::nullopt;
     std::string message(static_cast<std::size_t>(bytes), '\0');
     if (MPI_Irecv(message.data(), static_cast<int>(bytes), MPI_CHAR, 0, kWordTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS ||
-        !wait_for(req, deadline_s))
+        !wait_until_deadline(req, deadline_s))
       return std::nullopt;
     return message;
   }
@@ -135,7 +118,7 @@ class MpiComm final : public FleetComm {
     if (MPI_Isend(payload.data(), static_cast<int>(payload.size()), MPI_CHAR, to, payload_tag, MPI_COMM_WORLD,
                   &reqs[1]) != MPI_SUCCESS)
       return false;
-    return wait_for(reqs[0], deadline_s) && wait_for(reqs[1], deadline_s);
+    return wait_until_deadline(reqs[0], deadline_s) && wait_until_deadline(reqs[1], deadline_s);
   }
 
   int rank_ = 0, size_ = 1;

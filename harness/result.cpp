@@ -81,7 +81,7 @@ std::optional<Rate> rate_from(const std::optional<Stats>& st, double amount, con
 }  // namespace
 
 std::optional<Rate> Result::rate() const {
-  if (kernel == "stream") return rate_from(stats, work.bytes, "GB/s");
+  if (rated_in_bytes(kernel)) return rate_from(stats, work.bytes, "GB/s");
   return rate_from(stats, work.flops, "GFLOPS");
 }
 

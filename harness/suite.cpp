@@ -41,6 +41,37 @@ void add_gemm_cases(const ijson& c, const Where& w, const std::vector<std::strin
     }
 }
 
+// Interconnect cases: "pattern" (ring, random, allreduce; default all) and "bytes" per
+// message (a multiple of 8, or a list; default 8 and 1 MiB: latency and bandwidth).
+void add_net_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
+                   const std::vector<DType>& dtypes, std::vector<Case>& out) {
+  reject_unknown_keys(c, w, {"kernel", "backend", "dtype", "pattern", "bytes"});
+  std::vector<NetPattern> patterns{NetPattern::ring, NetPattern::random, NetPattern::allreduce};
+  if (c.contains("pattern")) {
+    patterns.clear();
+    for (const auto& name : strings(c["pattern"], w["pattern"])) {
+      const auto p = parse_net_pattern(name);
+      if (!p) w["pattern"].fail(fmt::format("unknown pattern \"{}\" (expected ring, random or allreduce)", name));
+      patterns.push_back(*p);
+    }
+  }
+  std::vector<std::int64_t> sizes{8, 1 << 20};
+  if (c.contains("bytes")) {
+    sizes.clear();
+    const ijson list = c["bytes"].is_array() ? c["bytes"] : ijson::array({c["bytes"]});
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const Where wb = c["bytes"].is_array() ? w["bytes"][i] : w["bytes"];
+      const std::int64_t b = positive_int(list[i], wb, std::int64_t{1} << 40);
+      if (b % 8 != 0) wb.fail(fmt::format("expected a multiple of 8 (whole fp64 values), got {}", b));
+      sizes.push_back(b);
+    }
+  }
+  for (DType d : dtypes)
+    for (const auto& b : backends)
+      for (NetPattern p : patterns)
+        for (std::int64_t bytes : sizes) out.push_back(Case{b, NetProblem{p, bytes, d}, {}});
+}
+
 void add_stream_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
                       const std::vector<DType>& dtypes, const SuiteContext& ctx,
                       std::vector<Case>& out) {
@@ -175,6 +206,8 @@ void add_cases(const ijson& c, const Where& w, const SuiteContext& ctx, std::vec
     add_peak_cases(c, w, backends, dtypes, *ctx.registry, out);
   else if (kernel == "conv")
     add_conv_cases(c, w, backends, dtypes, out);
+  else if (kernel == "net")
+    add_net_cases(c, w, backends, dtypes, out);
   else
     w["kernel"].fail(fmt::format("unknown kernel \"{}\" (expected one of: {})", kernel, kernel_names()));
 }
@@ -266,7 +299,6 @@ Suite parse_suite(const std::string& text, const std::string& source, const Suit
   return suite_from_json(parse_json_text(text, source), source, ctx);
 }
 
-
 void filter_cases(Suite& suite, const std::vector<std::string>& backends,
                   const std::vector<std::string>& kernels, const Registry& registry) {
   for (const auto& b : backends)
@@ -275,7 +307,8 @@ void filter_cases(Suite& suite, const std::vector<std::string>& backends,
   for (const auto& k : kernels) {
     const auto slash = k.find('/');
     const std::string family = k.substr(0, slash);
-    const bool ok = ((family == "gemm" || family == "peak" || family == "conv") && slash == std::string::npos) ||
+    const bool ok = ((family == "gemm" || family == "peak" || family == "conv" || family == "net") &&
+                     slash == std::string::npos) ||
                     (family == "stream" && (slash == std::string::npos ||
                                             parse_stream_op(k.substr(slash + 1))));
     if (!ok)

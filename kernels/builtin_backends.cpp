@@ -15,6 +15,9 @@ std::unique_ptr<Backend> make_onednn_backend();
 #ifdef CCBENCH_HAVE_CUDA
 std::unique_ptr<Backend> make_cuda_backend();
 #endif
+#ifdef CCBENCH_HAVE_MPI
+std::unique_ptr<Backend> make_mpi_backend();
+#endif
 
 namespace {
 
@@ -68,6 +71,13 @@ void register_builtin_backends(Registry& registry) {
                                     "not built: this ccbench was configured without CUDA (needs nvcc, cuBLAS and "
                                     "cuDNN; reconfigure with -DCCBENCH_ENABLE_CUDA=ON)",
                                     "cuda:0"));
+#endif
+#ifdef CCBENCH_HAVE_MPI
+  registry.add(make_mpi_backend());
+#else
+  registry.add(make_unbuilt_backend("mpi", {"net"},
+                                    "not built: this ccbench was configured without MPI (install openmpi-bin and "
+                                    "libopenmpi-dev and reconfigure)"));
 #endif
 }
 

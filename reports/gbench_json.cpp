@@ -31,7 +31,7 @@ void add_entries(const json& r, std::int64_t family, json& benchmarks) {
   const std::string kernel = r["kernel"], problem = r["problem_id"], prefix = kernel + "/";
   const std::string name = prefix + r["backend"].get<std::string>() + "/" +
                            (problem.rfind(prefix, 0) == 0 ? problem.substr(prefix.size()) : problem) + "/manual_time";
-  const bool stream = kernel == "stream";
+  const bool stream = rated_in_bytes(kernel);
   const double amount = stream ? r["work"].value("bytes", 0.0) : r["work"].value("flops", 0.0);
   const auto& samples = r["samples_s"];
   json base{{"name", name}, {"family_index", family}, {"per_family_instance_index", 0}, {"run_name", name},

@@ -39,7 +39,7 @@ RunRates run_rates_of(const ijson& doc, const std::string& source) {
     c.status = string_field(r, "status", wr);
     c.reason = r.value("reason", "");
     const auto& work = required(r, "work", wr);
-    const bool stream = kernel == "stream";
+    const bool stream = rated_in_bytes(kernel);
     const double amount = stream ? work.value("bytes", 0.0) : work.value("flops", 0.0);
     c.unit = stream ? "GB/s" : "GFLOPS";
     for (const auto& s : r.value("samples_s", ijson::array()))

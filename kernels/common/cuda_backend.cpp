@@ -85,6 +85,8 @@ class CudaBackend final : public Backend {
           if constexpr (std::is_same_v<T, ConvProblem>) return cuda::make_conv(x, current_);
           if constexpr (std::is_same_v<T, StreamProblem>) return cuda::make_stream(x, current_);
           if constexpr (std::is_same_v<T, PeakProblem>) return cuda::make_peak(x, current_);
+          // supports_problem() refuses every other family
+          throw std::logic_error(fmt::format("the cuda backend has no {} kernel", kernel_name(Problem{x})));
         },
         p);
   }

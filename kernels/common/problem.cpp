@@ -1,10 +1,12 @@
 #include "kernels/common/problem.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -239,11 +241,63 @@ ConvProblem parse_conv_descriptor(std::string_view desc) {
   return p;
 }
 
+std::string_view to_string(NetPattern p) {
+  switch (p) {
+    case NetPattern::ring: return "ring";
+    case NetPattern::random: return "random";
+    case NetPattern::allreduce: return "allreduce";
+  }
+  return "?";
+}
+
+std::optional<NetPattern> parse_net_pattern(std::string_view name) {
+  for (NetPattern p : {NetPattern::ring, NetPattern::random, NetPattern::allreduce})
+    if (to_string(p) == name) return p;
+  return std::nullopt;
+}
+
+std::int64_t NetProblem::iterations() const {
+  return std::clamp<std::int64_t>((std::int64_t{64} << 20) / std::max<std::int64_t>(bytes, 1), 1, 1000);
+}
+
+int NetProblem::source(int rank, int ranks) const {
+  if (pattern == NetPattern::ring) return (rank + ranks - 1) % ranks;
+  // A random cyclic order of the ranks (Fisher-Yates with a fixed seed): each receives from the
+  // one before it, never from itself.
+  std::vector<int> order(static_cast<std::size_t>(ranks));
+  for (int r = 0; r < ranks; ++r) order[static_cast<std::size_t>(r)] = r;
+  std::uint64_t state = kSeed;
+  for (int r = ranks - 1; r > 0; --r) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::swap(order[static_cast<std::size_t>(r)], order[static_cast<std::size_t>((state >> 33) % static_cast<std::uint64_t>(r + 1))]);
+  }
+  const auto at = static_cast<std::size_t>(std::find(order.begin(), order.end(), rank) - order.begin());
+  return order[(at + order.size() - 1) % order.size()];
+}
+
+WorkModel NetProblem::work() const {
+  WorkModel w;
+  w.bytes = w.bytes_actual = static_cast<double>(bytes) * static_cast<double>(iterations());
+  w.formula = pattern == NetPattern::allreduce
+                  ? fmt::format("bytes = message bytes * {} iterations (algorithm bandwidth; bus bandwidth = "
+                                "algorithm bandwidth * 2(n-1)/n)", iterations())
+                  : fmt::format("bytes = bytes received by this rank = message bytes * {} iterations", iterations());
+  return w;
+}
+
+std::string NetProblem::id() const { return fmt::format("net/{}/{}/b{}", to_string(dtype), to_string(pattern), bytes); }
+
+json NetProblem::to_json() const {
+  return json{{"pattern", to_string(pattern)}, {"bytes", bytes}, {"dtype", to_string(dtype)}, {"iterations", iterations()}};
+}
+
+bool rated_in_bytes(std::string_view kernel) { return kernel == "stream" || kernel == "net"; }
+
 std::string_view kernel_name(const Problem& p) {
-  constexpr std::string_view kNames[] = {"gemm", "stream", "peak", "conv"};
+  constexpr std::string_view kNames[] = {"gemm", "stream", "peak", "conv", "net"};
   return kNames[p.index()];
 }
-std::string_view kernel_names() { return "gemm, stream, peak, conv"; }
+std::string_view kernel_names() { return "gemm, stream, peak, conv, net"; }
 
 WorkModel work_model(const Problem& p) {
   return std::visit([](const auto& x) { return x.work(); }, p);

@@ -111,9 +111,50 @@ struct ConvProblem {
 // saying what is wrong (unknown key, missing number, invalid shape).
 ConvProblem parse_conv_descriptor(std::string_view desc);
 
-using Problem = std::variant<GemmProblem, StreamProblem, PeakProblem, ConvProblem>;
+enum class NetPattern { ring, random, allreduce };
+std::string_view to_string(NetPattern p);
+std::optional<NetPattern> parse_net_pattern(std::string_view name);
 
-// Kernel family name of a problem: "gemm", "stream", "peak", "conv".
+// The interconnect between the ranks of a fleet run (one per node), over MPI. Each run() does
+// `iterations()` exchanges of `bytes`:
+// - ring: every rank sends to rank + 1 and receives from rank - 1, all at once;
+// - random: the same over a random permutation without fixed points (seeded, the same on every
+//   rank), so that each rank receives from one other at random;
+// - allreduce: MPI_Allreduce (sum) of bytes / 8 fp64 values; the headline is the algorithm
+//   bandwidth (bytes / time), the bus bandwidth of nccl-tests (x 2(n-1)/n) is in the details.
+// A rank's figure is the link into it, so a slow link is named by the node at its end.
+struct NetProblem {
+  NetPattern pattern = NetPattern::ring;
+  std::int64_t bytes = 0;
+  DType dtype = DType::fp64;  // the payload's element type (fp64: values are checked exactly)
+
+  static constexpr std::uint64_t kSeed = 0x5eedc0ffeeULL;  // the random permutation's
+  // How long one exchange may take before the case is an error (a partner died or hangs): a
+  // setting of the run (a fleet run's --fleet-timeout), not part of the problem's identity.
+  double deadline_s = 120;
+
+  // Exchanges per run(): enough that one run moves about 64 MiB, at most 1000.
+  std::int64_t iterations() const;
+  // The value rank `source` sends at element i: integer-valued, so sums of up to 2^20 ranks of
+  // them are exact in fp64.
+  static double value(int source, std::int64_t i) {
+    return static_cast<double>(source + 1) * 1048576.0 + static_cast<double>(i % 1048576);
+  }
+  // The rank `rank` receives from in pattern ring or random, of `ranks`.
+  int source(int rank, int ranks) const;
+
+  WorkModel work() const;
+  std::string id() const;  // net/fp64/ring/b1048576
+  double footprint_bytes() const { return 2.0 * static_cast<double>(bytes); }
+  json to_json() const;
+};
+
+using Problem = std::variant<GemmProblem, StreamProblem, PeakProblem, ConvProblem, NetProblem>;
+
+// Whether a kernel family's headline rate is in bytes per second (stream, net), not FLOP/s.
+bool rated_in_bytes(std::string_view kernel);
+
+// Kernel family name of a problem: "gemm", "stream", "peak", "conv", "net".
 std::string_view kernel_name(const Problem& p);
 // Known kernel family names, comma-separated, for messages.
 std::string_view kernel_names();

@@ -30,7 +30,8 @@ Validation validate(const Problem& p, const HostView& view) {
   return std::visit(Overloaded{[&](const GemmProblem& g) { return validate_gemm(g, view); },
                                [&](const StreamProblem& s) { return validate_stream(s, view); },
                                [&](const PeakProblem& k) { return validate_peak(k, view); },
-                               [&](const ConvProblem& c) { return validate_conv(c, view); }},
+                               [&](const ConvProblem& c) { return validate_conv(c, view); },
+                               [&](const NetProblem& n) { return validate_net(n, view); }},
                     p);
 }
 

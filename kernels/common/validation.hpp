@@ -35,6 +35,8 @@ Validation validate_gemm(const GemmProblem& p, const HostView& view);
 Validation validate_stream(const StreamProblem& p, const HostView& view);
 // Sampled output points of a convolution against the naive reference.
 Validation validate_conv(const ConvProblem& p, const HostView& view);
+// Received values against the sending rank's gold values (allreduce: the exact sum).
+Validation validate_net(const NetProblem& p, const HostView& view);
 // The FMA chains count: their sum must equal the number of FMAs exactly.
 Validation validate_peak(const PeakProblem& p, const HostView& view);
 

@@ -78,7 +78,7 @@ def cmd_smoke(argv):
     if len(doc["results"]) != doc["suite"]["cases"]:
         fail(f'{len(doc["results"])} results for {doc["suite"]["cases"]} cases')
     kernels = {r["kernel"] for r in doc["results"]}
-    if kernels != {"gemm", "stream", "peak", "conv"}:
+    if kernels != {"gemm", "stream", "peak", "conv", "net"}:
         fail(f"kernels in smoke results: {kernels}")
     fp64 = doc["ratings"]["per_node"]["fp64"]
     if not (fp64["spec_peak_flops"] > 0 and fp64["sustained_flops"] > 0):
@@ -91,6 +91,10 @@ def cmd_smoke(argv):
     fp64_peak = next(p for p in cpu["precisions"] if p["precision"] == "fp64")
     if not fp64_peak["measured_flops"] <= 1.05 * fp64_peak["theoretical_sustained_flops"]:
         fail(f"measured FP64 peak above the theoretical peak at the measured clock: {fp64_peak}")
+    # One node is no fleet: the interconnect cases are skipped, saying why.
+    for r in doc["results"]:
+        if r["kernel"] == "net" and (r["status"] != "skipped" or not r["reason"]):
+            fail(f"{r['problem_id']} outside a fleet run: {r['status']} ({r['reason']})")
     cuda = doc["system"]["backends"].get("cuda", {})
     if cuda.get("available") is False:
         cuda_results = [r for r in doc["results"] if r["backend"] == "cuda"]
@@ -308,6 +312,9 @@ def cmd_fleet_mpi(argv):
         check_schema(n["document"], schema)
         if n["document"]["status"] != "complete" or any(r["status"] != "passed" for r in n["document"]["results"]):
             fail(f"{n['node']}: not every case passed")
+    nets = [r for n in doc["nodes"] for r in n["document"]["results"] if r["kernel"] == "net"]
+    if len(nets) != 8 or any(r["validation"]["method"] not in ("gold-values", "exact-sum") for r in nets):
+        fail(f"expected 8 validated interconnect results (2 per node), got {len(nets)}")
     print(f"ok: 4 ranks in {took:.1f} s, gathered {doc['gather_seconds']:.2f} s after rank 0's own run")
     print(subprocess.run([exe, "fleet", out], capture_output=True, text=True).stdout)
 
@@ -318,10 +325,12 @@ def cmd_fleet_mpi(argv):
     node2 = [n for n in report["nodes"] if n["node"] == "node2"][0]
     if rc != 1 or node2["verdict"] != "slow":
         fail(f"planted slow rank: ccbench fleet exit {rc}, node2 {node2}")
-    # Called slow only after a second measurement: every slow case of node2 was measured twice.
+    # Called slow only after a second measurement: every slow case of node2 was measured twice
+    # (but for the interconnect's, which need every rank and are not measured again alone).
     doc2 = [n for n in fleet_doc(slow)["nodes"] if n["node"] == "node2"][0]["document"]
     twice = {r["problem_id"].split("/", 1)[1] for r in doc2["results"] if any("measured twice" in n for n in r["notes"])}
-    slow_cases = [x["case"] for x in report["rows"] if x["node"] == "node2" and x["verdict"] == "slow"]
+    slow_cases = [x["case"] for x in report["rows"]
+                  if x["node"] == "node2" and x["verdict"] == "slow" and not x["case"].startswith("net/")]
     if not slow_cases or any(not any(c.endswith("/" + t) for t in twice) for c in slow_cases):
         fail(f"slow cases {slow_cases}, measured twice: {sorted(twice)}")
     print(f"ok: the slowed rank is named: {node2['reason']}")
@@ -336,8 +345,14 @@ def cmd_fleet_mpi(argv):
     if doc["measured_nodes"] != 3 or [n["node"] for n in missing] != ["node1"]:
         fail(f"dead rank: {doc['measured_nodes']} measured, missing {[n['node'] for n in missing]}")
     rc, report, err = fleet_verdicts(exe, died)
-    if rc != 1 or report["defective_nodes"] != 1:
-        fail(f"dead rank: ccbench fleet exit {rc}, {report and report['defective_nodes']} defective")
+    node1 = [n for n in report["nodes"] if n["node"] == "node1"][0]
+    if rc != 1 or node1["verdict"] != "defective" or "missing node" not in node1["reason"]:
+        fail(f"dead rank: ccbench fleet exit {rc}, node1 {node1}")
+    # The interconnect cases that needed the dead rank end as errors after the deadline.
+    for n in doc["nodes"]:
+        for r in (n["document"] or {}).get("results", []):
+            if r["kernel"] == "net" and r["status"] not in ("passed", "error"):
+                fail(f"{n['node']} {r['problem_id']}: {r['status']} ({r['reason']})")
     print(f"ok: a rank that died is missing ({missing[0]['reason']}); the run ended in {took:.1f} s")
 
     # Refused before measuring, on every rank: ranks that disagree on the suite, bad input on one

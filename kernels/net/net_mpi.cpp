@@ -1,0 +1,142 @@
+// The interconnect over MPI: backend "mpi", kernel family "net". It runs in a fleet run, where
+// every rank runs the same cases in the same order, so that the ranks meet in each exchange.
+// Each exchange has a deadline: a partner that died makes the case an error, never a hang.
+#include <mpi.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "kernels/backend.hpp"
+#include "kernels/common/buffer.hpp"
+#include "kernels/net/mpi_deadline.hpp"
+
+namespace ccb {
+namespace {
+
+constexpr int kNetTag = 7201;
+
+void check_mpi(int status, const char* what) {
+  if (status != MPI_SUCCESS) throw std::runtime_error(fmt::format("{} failed (MPI error {})", what, status));
+}
+
+class NetMpi final : public KernelInstance {
+ public:
+  explicit NetMpi(const NetProblem& p)
+      : p_(p), count_(static_cast<std::size_t>(p.bytes / 8)), send_(p.bytes), recv_(p.bytes) {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks_);
+    double* s = send_.as<double>();
+    for (std::size_t i = 0; i < count_; ++i) s[i] = NetProblem::value(rank_, static_cast<std::int64_t>(i));
+    where_[0] = rank_;
+    where_[1] = ranks_;
+    if (p.pattern != NetPattern::allreduce) {
+      from_ = p.source(rank_, ranks_);
+      for (int r = 0; r < ranks_; ++r)
+        if (p.source(r, ranks_) == rank_) to_ = r;
+    }
+  }
+
+  void run() override {
+    const int n = static_cast<int>(count_);
+    for (std::int64_t it = 0; it < p_.iterations(); ++it) {
+      MPI_Request reqs[2];
+      if (p_.pattern == NetPattern::allreduce) {
+        check_mpi(MPI_Iallreduce(send_.as<double>(), recv_.as<double>(), n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD, &reqs[0]),
+                  "MPI_Iallreduce");
+        wait(reqs[0], "the allreduce", false);
+        continue;
+      }
+      check_mpi(MPI_Irecv(recv_.as<double>(), n, MPI_DOUBLE, from_, kNetTag, MPI_COMM_WORLD, &reqs[0]), "MPI_Irecv");
+      check_mpi(MPI_Isend(send_.as<double>(), n, MPI_DOUBLE, to_, kNetTag, MPI_COMM_WORLD, &reqs[1]), "MPI_Isend");
+      wait(reqs[0], "the message from rank " + std::to_string(from_));
+      wait(reqs[1], "the message to rank " + std::to_string(to_));
+    }
+  }
+
+  HostView output() override {
+    return HostView{{{"recv", Elem::f64, recv_.as<double>(), count_}, {"rank", Elem::f64, where_, 2}}, std::nullopt};
+  }
+
+  std::string implementation() const override {
+    return p_.pattern == NetPattern::allreduce
+               ? fmt::format("MPI_Iallreduce over {} ranks", ranks_)
+               : fmt::format("MPI_Isend/Irecv, rank {} receives from rank {}", rank_, from_);
+  }
+
+  json details() override {
+    json d{{"rank", rank_}, {"ranks", ranks_}, {"iterations", p_.iterations()}};
+    if (p_.pattern == NetPattern::allreduce)
+      d["bus_bandwidth_factor"] = 2.0 * (ranks_ - 1) / ranks_;  // nccl-tests: busbw = algbw * 2(n-1)/n
+    else
+      d["from_rank"] = from_;
+    return d;
+  }
+
+ private:
+  void wait(MPI_Request& req, const std::string& what, bool cancel = true) {
+    if (!wait_until_deadline(req, p_.deadline_s, cancel))
+      throw std::runtime_error(fmt::format("{} did not complete within {} s: a rank died or hangs", what, p_.deadline_s));
+  }
+
+  NetProblem p_;
+  std::size_t count_;
+  AlignedBuffer send_, recv_;
+  int rank_ = 0, ranks_ = 1, from_ = 0, to_ = 0;
+  double where_[2] = {0, 1};
+};
+
+class MpiBackend final : public Backend {
+ public:
+  std::string name() const override { return "mpi"; }
+
+  Availability availability() const override {
+    int initialized = 0, ranks = 1;
+    MPI_Initialized(&initialized);
+    if (initialized) MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    if (!initialized || ranks < 2)
+      return {false, "not a fleet run: the interconnect is measured between the ranks of mpirun or srun on several "
+                     "nodes"};
+    return {};
+  }
+
+  json device_info() const override {
+    char version[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+    int len = 0;
+    MPI_Get_library_version(version, &len);
+    json info{{"library", std::string(version, static_cast<std::size_t>(len))}};
+    if (availability().ok) {
+      int ranks = 0;
+      MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+      info["ranks"] = ranks;
+    }
+    return info;
+  }
+
+  std::vector<std::string> kernels() const override { return {"net"}; }
+
+  Availability supports(std::string_view kernel, DType dtype) const override {
+    if (kernel != "net") return {false, fmt::format("mpi has no {} kernel", kernel)};
+    if (dtype != DType::fp64) return {false, fmt::format("the interconnect kernels move fp64 values, not {}", to_string(dtype))};
+    return availability();
+  }
+
+  Availability supports_problem(const Problem& p) const override {
+    if (const auto* n = std::get_if<NetProblem>(&p); n && (n->bytes % 8 != 0))
+      return {false, fmt::format("{} bytes is not a whole number of fp64 values", n->bytes)};
+    return supports(kernel_name(p), dtype_of(p));
+  }
+
+  void set_threads(int) override {}
+
+  std::unique_ptr<KernelInstance> create(const Problem& p) override {
+    return std::make_unique<NetMpi>(std::get<NetProblem>(p));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_mpi_backend() { return std::make_unique<MpiBackend>(); }
+
+}  // namespace ccb

@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <vector>
+
+#include "kernels/common/problem.hpp"
+#include "kernels/common/validation.hpp"
+
+namespace ccb {
+namespace {
+
+TEST(NetProblem, WorkIdAndIterations) {
+  const NetProblem p{NetPattern::ring, 1 << 20};
+  EXPECT_EQ(p.id(), "net/fp64/ring/b1048576");
+  EXPECT_EQ(p.iterations(), 64);
+  EXPECT_DOUBLE_EQ(p.work().bytes, 64.0 * (1 << 20));
+  EXPECT_EQ(NetProblem({NetPattern::allreduce, 8}).iterations(), 1000);
+  EXPECT_EQ(NetProblem({NetPattern::ring, std::int64_t{1} << 30}).iterations(), 1);
+  EXPECT_NE(NetProblem({NetPattern::allreduce, 8}).work().formula.find("2(n-1)/n"), std::string::npos);
+}
+
+TEST(NetProblem, RandomPairingIsAPermutationWithoutFixedPoints) {
+  for (int ranks : {2, 3, 4, 7, 64, 513}) {
+    const NetProblem p{NetPattern::random, 8};
+    std::set<int> sources;
+    for (int r = 0; r < ranks; ++r) {
+      const int s = p.source(r, ranks);
+      EXPECT_NE(s, r);
+      EXPECT_GE(s, 0);
+      EXPECT_LT(s, ranks);
+      sources.insert(s);
+    }
+    EXPECT_EQ(sources.size(), static_cast<std::size_t>(ranks)) << ranks << " ranks";
+  }
+  EXPECT_EQ(NetProblem({NetPattern::ring, 8}).source(0, 4), 3);
+}
+
+struct Received {
+  std::vector<double> recv;
+  double where[2];
+  HostView view() const {
+    return HostView{{{"recv", Elem::f64, recv.data(), recv.size()}, {"rank", Elem::f64, where, 2}}, std::nullopt};
+  }
+};
+
+Received ring_received(const NetProblem& p, int rank, int ranks) {
+  Received r{std::vector<double>(static_cast<std::size_t>(p.bytes / 8)), {double(rank), double(ranks)}};
+  for (std::size_t i = 0; i < r.recv.size(); ++i) r.recv[i] = NetProblem::value(p.source(rank, ranks), std::int64_t(i));
+  return r;
+}
+
+TEST(NetValidation, CatchesAWrongValueAWrongSenderAndNothingReceived) {
+  const NetProblem p{NetPattern::random, 1 << 20};
+  Received r = ring_received(p, 5, 8);
+  EXPECT_TRUE(validate_net(p, r.view()).ok);
+  r.recv[77777] += 1;  // one value off by one: exact comparison
+  const auto one = validate_net(p, r.view());
+  EXPECT_FALSE(one.ok);
+  EXPECT_NE(one.detail.find("recv[77777]"), std::string::npos) << one.detail;
+  const NetProblem ring{NetPattern::ring, 1 << 20};
+  r = ring_received(ring, 4, 8);  // what the ring delivers: from rank 3, not the random partner
+  if (ring.source(4, 8) != p.source(4, 8)) {
+    r.where[0] = 4;
+    EXPECT_FALSE(validate_net(p, r.view()).ok);
+  }
+  std::fill(r.recv.begin(), r.recv.end(), 0.0);
+  EXPECT_TRUE(validate_net(ring, r.view()).mostly_zero);
+}
+
+TEST(NetValidation, AllreduceIsTheExactSumOverAllRanks) {
+  const NetProblem p{NetPattern::allreduce, 4096};
+  Received r{std::vector<double>(512), {2, 6}};
+  for (std::size_t i = 0; i < r.recv.size(); ++i)
+    for (int src = 0; src < 6; ++src) r.recv[i] += NetProblem::value(src, std::int64_t(i));
+  EXPECT_TRUE(validate_net(p, r.view()).ok);
+  r.where[1] = 5;  // a sum over 6 ranks is not the sum over 5: a rank left out is caught
+  EXPECT_FALSE(validate_net(p, r.view()).ok);
+}
+
+}  // namespace
+}  // namespace ccb
