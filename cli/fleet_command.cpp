@@ -15,11 +15,13 @@ namespace {
 
 struct FleetArgs {
   std::string file, threshold = "5%", format = "table", fail_on = "defective", out;
+  std::vector<std::string> baselines;
 };
 
 int fleet(const FleetArgs& a) {
   FleetOptions o;
   o.threshold = parse_threshold(a.threshold);
+  o.baselines.assign(a.baselines.begin(), a.baselines.end());
   if (a.format != "table" && a.format != "markdown" && a.format != "json" && a.format != "csv")
     throw UsageError(fmt::format("--format: expected table, markdown, json or csv, got \"{}\"", a.format));
   if (a.fail_on != "defective" && a.fail_on != "slow" && a.fail_on != "never")
@@ -56,6 +58,11 @@ void add_fleet_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--threshold", a->threshold, "Deviation below the fleet median that makes a node slow (with a "
                                                "robust z below -3.5), e.g. 5% or 0.05")
       ->capture_default_str();
+  cmd->add_option("--baseline", a->baselines,
+                  "A baseline per node type (configs/baselines/ format, its \"match\" naming the node type); "
+                  "repeat for several types")
+      ->expected(1)
+      ->take_all();
   cmd->add_option("--format", a->format, "table, markdown, json or csv")->capture_default_str();
   cmd->add_option("--fail-on", a->fail_on, "Exit 1 on a defective node (defective), also on a slow one (slow), or never")
       ->capture_default_str();

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "harness/result.hpp"
+#include "reports/baseline.hpp"
 #include "reports/run_rates.hpp"
 
 namespace ccb {
@@ -84,6 +85,30 @@ FleetRow judge_case(const std::string& node, const std::string& key, const CaseS
   return row;
 }
 
+// The references of every baseline whose system this node is, as rows; none when no baseline
+// fits the node.
+std::vector<FleetRow> baseline_rows(const std::string& node, const RunRates& run, const FleetOptions& o) {
+  std::vector<FleetRow> rows;
+  for (const auto& path : o.baselines) {
+    const Comparison c = compare_baseline(path, run);
+    if (!c.differences.empty()) continue;  // a baseline for another node type
+    for (const auto& p : c.pairs) {
+      FleetRow row{node, p.key, p.unit, "ok", "", p.new_median, p.base_median, p.change, std::nullopt, 0};
+      if (p.verdict == Verdict::regressed) {
+        row.verdict = "slow";
+        row.reason = fmt::format("below the baseline {} ({})", path.filename().string(), p.reason);
+      } else if (p.verdict == Verdict::missing || p.verdict == Verdict::status_changed) {
+        row.verdict = "defective";
+        row.reason = fmt::format("against the baseline {}: {}", path.filename().string(), p.reason);
+      } else {
+        continue;  // within the baseline's bounds: the fleet row says the rest
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
 std::string fmt_opt(const std::optional<double>& v, const char* spec) {
   return v ? fmt::format(fmt::runtime(spec), *v) : "-";
 }
@@ -129,6 +154,10 @@ FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
         const auto it = std::find_if(run.cases.begin(), run.cases.end(), [&](const CaseRates& c) { return c.key == key; });
         FleetRow row = judge_case(n.node, key, st, it == run.cases.end() ? nullptr : &*it, o);
         raise(row.verdict, key + ": " + row.reason);
+        rep.rows.push_back(std::move(row));
+      }
+      for (auto& row : baseline_rows(n.node, run, o)) {
+        raise(row.verdict, row.key + ": " + row.reason);
         rep.rows.push_back(std::move(row));
       }
     }

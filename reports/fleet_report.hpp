@@ -10,7 +10,11 @@
 //   -z_limit is slow (with a MAD of 0, the deviation alone decides); it takes at least three
 //   nodes with the case passed, since with two there is no majority to call one of them slow;
 // - everything else is ok.
+// - with baselines (one per node type, configs/baselines/ format, naming the system in "match"):
+//   each node that a baseline's "match" fits is also judged against its references; a rate
+//   below the bounds is slow, a missing or not-passed case defective.
 // A node's verdict is its worst case's: defective, then slow, then ok.
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +28,7 @@ namespace ccb {
 struct FleetOptions {
   double threshold = 0.05;  // relative deviation below the fleet median
   double z_limit = 3.5;     // robust z beyond which a deviation is not noise
+  std::vector<std::filesystem::path> baselines;  // per node type; UsageError for a bad file
 };
 
 struct FleetRow {

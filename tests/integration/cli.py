@@ -408,7 +408,23 @@ def cmd_fleet_recorded(argv):
     rc_never = subprocess.run([exe, "fleet", path, "--fail-on", "never"], capture_output=True).returncode
     if rc_never != 0:
         fail(f"--fail-on never: exit {rc_never}")
-    print("ok: cn001 defective and cn003 slow, named in every format")
+
+    # Against a baseline per node type: one for this node type that expects twice the GEMM rate
+    # (every node falls short), one for another CPU that would fail everything (not applied).
+    gemm = next(r for r in node["results"] if r["problem_id"] == "gemm/fp64/m256n192k128")
+    rate = gemm["work"]["flops"] / sorted(gemm["samples_s"])[len(gemm["samples_s"]) // 2] * 1e-9
+    baselines = []
+    for name, cpu, value in [("this-type", node["system"]["cpu"]["model"], 2 * rate), ("other-type", "No Such CPU 9999", 1e9)]:
+        b = os.path.join(outdir, name + ".json")
+        with open(b, "w") as f:
+            json.dump({"system": name, "match": {"cpu_model": cpu}, "references": [
+                {"case": "gemm/openblas/fp64/m256n192k128", "value": value, "lower": -0.1, "upper": None, "unit": "GFLOPS"}]}, f)
+        baselines += ["--baseline", b]
+    rc, report, _ = fleet_verdicts(exe, path, *baselines, "--fail-on", "slow")
+    against = [x for x in report["rows"] if "baseline" in x["reason"]]
+    if rc != 1 or len(against) != 5 or any("below the baseline this-type.json" not in x["reason"] for x in against):
+        fail(f"baselines: exit {rc}, rows against a baseline: {against}")
+    print("ok: cn001 defective and cn003 slow, named in every format; every node slow against its type's baseline")
 
 
 def cmd_gpu(argv):
