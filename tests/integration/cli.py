@@ -8,6 +8,7 @@
   cli.py progress CCBENCH OUTDIR                                 progress line on a terminal, NO_COLOR, plain off one
   cli.py fleet-mpi CCBENCH MPIEXEC SUITE SCHEMA OUTDIR            4 ranks on this host: gather, slow, missing, refusals
   cli.py fleet-recorded CCBENCH NODE.json OUTDIR                  planted outliers in a fleet made from one node
+  cli.py slurm CCBENCH SUITE SBATCH OUTDIR                         a single-host Slurm: srun and sbatch; 77 without Slurm
 """
 import json
 import os
@@ -285,8 +286,13 @@ def fleet_verdicts(exe, path, *extra):
     return p.returncode, json.loads(p.stdout) if p.stdout.strip() else None, p.stderr
 
 
+# Open MPI as root, on the loopback interface only (every rank is on this host).
+MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1", "OMPI_MCA_rmaps_base_oversubscribe": "1",
+           "OMPI_MCA_oob_tcp_if_include": "lo", "OMPI_MCA_btl_tcp_if_include": "lo"}
+
+
 def mpirun(mpiexec, args, env_extra=None, timeout=300):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+    env = dict(os.environ, **MPI_ENV)
     env.update(env_extra or {})
     start = time.monotonic()
     p = subprocess.run([mpiexec, "--oversubscribe"] + args, capture_output=True, text=True, timeout=timeout, env=env)
@@ -427,6 +433,108 @@ def cmd_fleet_recorded(argv):
     print("ok: cn001 defective and cn003 slow, named in every format; every node slow against its type's baseline")
 
 
+SLURM_CONF = """ClusterName=ccbenchtest
+SlurmctldHost={host}(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+AuthInfo=socket={munge}
+StateSaveLocation={d}/state
+SlurmdSpoolDir={d}/spool
+SlurmctldPidFile={d}/slurmctld.pid
+SlurmdPidFile={d}/slurmd.pid
+SlurmctldLogFile={d}/slurmctld.log
+SlurmdLogFile={d}/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=pmix
+ReturnToService=2
+SlurmctldPort={port}
+SlurmdPort={port2}
+NodeName={host} NodeAddr=127.0.0.1 CPUs={cpus} State=UNKNOWN
+PartitionName=ccbench Nodes={host} Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE
+"""
+
+
+def cmd_slurm(argv):
+    """slurmctld, slurmd and munged started here, in a private directory on loopback ports; the
+    README's srun line (two tasks on this one node) and the sbatch file run through them."""
+    exe, suite, sbatch_file, outdir = argv
+    import shutil
+    import socket
+    daemons = [shutil.which(x) or (os.path.exists("/usr/sbin/" + x) and "/usr/sbin/" + x) for x in ("slurmctld", "slurmd", "munged")]
+    if not all(daemons) or not shutil.which("srun") or os.geteuid() != 0:
+        print("skipped: a single-host Slurm needs slurmctld, slurmd, slurm-client and munge installed, and root")
+        sys.exit(77)
+    d = os.path.abspath(os.path.join(outdir, "slurm"))
+    shutil.rmtree(d, ignore_errors=True)
+    for sub in ("state", "spool", "munge"):
+        os.makedirs(os.path.join(d, sub))
+    munge_socket = os.path.join(d, "munge", "munge.socket")
+    port = 20000 + os.getpid() % 20000
+    with open(os.path.join(d, "slurm.conf"), "w") as f:
+        f.write(SLURM_CONF.format(host=socket.gethostname(), munge=munge_socket, d=d, port=port, port2=port + 1,
+                                  cpus=os.cpu_count()))
+    env = dict(os.environ, SLURM_CONF=os.path.join(d, "slurm.conf"), **MPI_ENV)
+    try:
+        key = os.path.join(d, "munge", "munge.key")
+        with open(key, "wb") as f:
+            f.write(os.urandom(1024))
+        os.chmod(key, 0o400)
+        subprocess.run([daemons[2], "--force", "--key-file", key, "--socket", munge_socket, "--pid-file",
+                        os.path.join(d, "munge", "munged.pid"), "--log-file", os.path.join(d, "munge", "munged.log"),
+                        "--seed-file", os.path.join(d, "munge", "munged.seed")], check=True, env=env)
+        subprocess.run([daemons[0], "-c", "-f", env["SLURM_CONF"]], check=True, env=env)
+        subprocess.run([daemons[1], "-f", env["SLURM_CONF"]], check=True, env=env)
+        for _ in range(60):
+            p = subprocess.run(["sinfo", "-h", "-o", "%t"], capture_output=True, text=True, env=env)
+            if p.stdout.strip() == "idle":
+                break
+            time.sleep(0.5)
+        else:
+            fail(f"the single-host Slurm did not come up: sinfo says {p.stdout.strip()!r} {p.stderr.strip()}")
+
+        # srun, as in the README: two tasks (on this one node, so with --node-name).
+        out = os.path.join(d, "fleet.json")
+        p = subprocess.run(["srun", "-n", "2", "--overcommit", exe, "run", "--suite", suite, "--threads", "1",
+                            "--node-name", "node{rank}", "--out", out, "--quiet"],
+                           capture_output=True, text=True, env=env, timeout=300)
+        if p.returncode != 0:
+            fail(f"srun: exit {p.returncode}\n{p.stdout}{p.stderr}")
+        doc = fleet_doc(out)
+        if doc["measured_nodes"] != 2 or any(n["status"] != "measured" for n in doc["nodes"]):
+            fail(f"srun fleet: {doc['measured_nodes']} nodes measured")
+        print("ok: srun -n 2: a fleet of 2 measured nodes")
+
+        # The sbatch file, one node: its result lands in the submit directory.
+        p = subprocess.run(["sbatch", "--wait", "--nodes=1", "--time=10", sbatch_file], cwd=d, capture_output=True,
+                           text=True, env=dict(env, CCBENCH=exe, SUITE=suite), timeout=300)
+        job = re.search(r"Submitted batch job (\d+)", p.stdout)
+        if p.returncode != 0 or not job:
+            log = open(os.path.join(d, f"ccbench-{job.group(1)}.log")).read() if job else ""
+            fail(f"sbatch: exit {p.returncode}\n{p.stdout}{p.stderr}{log}")
+        result = strict_load(os.path.join(d, f"fleet-{job.group(1)}.json"))
+        if result["status"] != "complete":
+            fail(f"sbatch: the result says {result['status']}")
+        print(f"ok: sbatch {os.path.basename(sbatch_file)}: job {job.group(1)} wrote fleet-{job.group(1)}.json")
+    finally:
+        # Every daemon of this directory ends: asked first, then terminated, then killed.
+        subprocess.run(["scontrol", "shutdown"], capture_output=True, env=env, timeout=30)
+        for sig in (None, signal.SIGTERM, signal.SIGKILL):
+            left = subprocess.run(["pgrep", "-f", d], capture_output=True, text=True).stdout.split()
+            if not left:
+                break
+            for pid in left:
+                try:
+                    if sig:
+                        os.kill(int(pid), sig)
+                except OSError:
+                    pass
+            time.sleep(2)
+
+
 def cmd_gpu(argv):
     exe, schema, outdir = argv
     info = json.loads(subprocess.run([exe, "sysinfo"], capture_output=True, text=True, check=True).stdout)
@@ -466,4 +574,4 @@ if __name__ == "__main__":
     {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt,
      "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency,
      "gpu": cmd_gpu, "progress": cmd_progress,
-     "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded}[sys.argv[1]](sys.argv[2:])
+     "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded, "slurm": cmd_slurm}[sys.argv[1]](sys.argv[2:])
