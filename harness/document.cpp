@@ -33,10 +33,7 @@ json ResultDocument::to_json() const {
   for (const auto& r : results_) results.push_back(r.to_json());
   return json{{"schema", kResultSchemaId},
               {"schema_version", kResultSchemaVersion},
-              {"tool", {{"name", "ccbench"},
-                        {"version", CCBENCH_VERSION},
-                        {"git_sha", kGitSha},
-                        {"git_dirty", kGitDirty}}},
+              {"tool", tool_section()},
               {"argv", argv_},
               {"started_at", started_at_},
               {"ended_at", ended_at_.empty() ? json(nullptr) : json(ended_at_)},
@@ -48,9 +45,14 @@ json ResultDocument::to_json() const {
               {"results", results}};
 }
 
-void ResultDocument::write(const std::filesystem::path& path) const {
-  const json j = to_json();
-  CCB_CHECK(all_finite(j), "result document holds a NaN or infinite number");
+void ResultDocument::write(const std::filesystem::path& path) const { write_document(path, to_json(), "result"); }
+
+json tool_section() {
+  return json{{"name", "ccbench"}, {"version", CCBENCH_VERSION}, {"git_sha", kGitSha}, {"git_dirty", kGitDirty}};
+}
+
+void write_document(const std::filesystem::path& path, const json& j, const char* what) {
+  CCB_CHECK(all_finite(j), fmt::format("{} document holds a NaN or infinite number", what));
   write_file_atomic(path, j.dump(2) + "\n");
 }
 

@@ -59,4 +59,10 @@ class ResultDocument {
 // True when `j` holds no NaN or infinite number anywhere.
 bool all_finite(const json& j);
 
+// The "tool" section of every document ccbench writes: name, version, git sha and dirty flag.
+json tool_section();
+// Writes `j` to `path` atomically; a NaN or infinite number in it is an internal error (`what`
+// names the document). Throws UsageError when the file cannot be written.
+void write_document(const std::filesystem::path& path, const json& j, const char* what);
+
 }  // namespace ccb

@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/atomic_file.hpp"
 #include "harness/document.hpp"
-#include "kernels/common/check.hpp"
 
 namespace ccb {
 
@@ -47,7 +45,7 @@ json FleetDocument::to_json() const {
   const char* status = ended_at_.empty() ? "gathering" : measured == nodes_.size() ? "complete" : "incomplete";
   return json{{"schema", kFleetSchemaId},
               {"schema_version", kFleetSchemaVersion},
-              {"tool", {{"name", "ccbench"}, {"version", CCBENCH_VERSION}, {"git_sha", kGitSha}, {"git_dirty", kGitDirty}}},
+              {"tool", tool_section()},
               {"argv", argv_},
               {"started_at", started_at_},
               {"ended_at", ended_at_.empty() ? json(nullptr) : json(ended_at_)},
@@ -59,11 +57,7 @@ json FleetDocument::to_json() const {
               {"nodes", nodes}};
 }
 
-void FleetDocument::write(const std::filesystem::path& path) const {
-  const json j = to_json();
-  CCB_CHECK(all_finite(j), "fleet document holds a NaN or infinite number");
-  write_file_atomic(path, j.dump(2) + "\n");
-}
+void FleetDocument::write(const std::filesystem::path& path) const { write_document(path, to_json(), "fleet"); }
 
 bool is_fleet_document(const ijson& doc) {
   return doc.is_object() && doc.contains("schema") && doc["schema"].is_string() &&
