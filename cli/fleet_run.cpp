@@ -24,12 +24,29 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// What every rank must agree on before anything is measured: the tool and the cases.
+// What every rank must agree on before anything is measured: the tool, the suite and its
+// options, and the interconnect cases, which every rank runs together in the same order. The
+// other cases may differ by node (a node that lost a GPU, another cache size): the fleet report
+// names such a node by its missing cases.
 std::string fingerprint(const RunSetup& s) {
-  std::string cases;
-  for (const auto& c : s.suite.cases) cases += fmt::format("{}@{}/{};", c.backend, c.device, problem_id(c.problem));
-  return fmt::format("{} {} r{} t{} {:016x}", CCBENCH_VERSION, std::string(kGitSha).substr(0, 12), s.options.repetitions,
-                     s.options.min_time, std::hash<std::string>{}(cases));
+  std::string net;
+  for (const auto& c : s.suite.cases)
+    if (std::holds_alternative<NetProblem>(c.problem)) net += problem_id(c.problem) + ";";
+  return fmt::format("{} {} {} r{} t{} {:016x}", CCBENCH_VERSION, std::string(kGitSha).substr(0, 12), s.suite.name,
+                     s.options.repetitions, s.options.min_time, std::hash<std::string>{}(net));
+}
+
+// Bad input only a fleet run has; UsageError naming the field.
+void check_fleet_input(const RunSetup& s, const std::string& name) {
+  if (name.empty() || name.size() > 255 ||
+      std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    throw UsageError(fmt::format("--node-name: expected 1 to 255 printable characters, got \"{}\"", name.substr(0, 64)));
+  if (s.options.min_time > 0)
+    for (const auto& c : s.suite.cases)
+      if (std::holds_alternative<NetProblem>(c.problem))
+        throw UsageError(fmt::format("{}: min_time {} s: the interconnect cases need one run per repetition (0), so "
+                                     "that every rank runs the same number of exchanges",
+                                     s.suite.source, s.options.min_time));
 }
 
 std::string node_name(const RunArgs& a, const FleetComm& comm) {
@@ -58,8 +75,10 @@ std::vector<Member> members(const std::vector<std::string>& all) {
 }
 
 constexpr std::string_view kRefused = "refused: ";
-// Rank 0's last word to the others: whether every rank delivered its document.
+// Rank 0's last word to the others: whether every rank answered to the end.
 constexpr int kAllAlive = 1, kSomeLost = 2;
+// How long the ranks wait for each other at the very end, before MPI_Finalize.
+constexpr double kFinalBarrierSeconds = 60;
 
 // Why these ranks cannot run together (empty when they can): bad input on some rank, another
 // suite or ccbench on some rank, or two ranks on one node.
@@ -88,22 +107,22 @@ void warn_shared_hosts(const std::vector<Member>& m) {
                  "cores and memory, so their figures are for testing only\n", n, host);
 }
 
-// Rank 0: waits until every rank of `ranks` delivered (`got`) or `timeout_s` passed; the rest
-// are recorded as missing. Returns the seconds it waited.
-double gather(FleetDocument& fleet, const std::function<void()>& absorb, const std::vector<int>& ranks,
-              const std::vector<bool>& got, double timeout_s) {
+// Rank 0: waits until every rank of `ranks` delivered (`got`) or `timeout_s` passed. Returns the
+// ranks that did not.
+std::vector<int> await(const std::function<void()>& absorb, const std::vector<int>& ranks, const std::vector<bool>& got,
+                       double timeout_s) {
   const auto start = Clock::now();
   auto waited = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   auto all_in = [&] { return std::all_of(ranks.begin(), ranks.end(), [&](int r) { return got[static_cast<std::size_t>(r)]; }); };
-  while (!all_in() && waited() < timeout_s) {
+  do {
     absorb();
+    if (all_in()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  } while (waited() < timeout_s);
+  std::vector<int> late;
   for (int r : ranks)
-    if (!got[static_cast<std::size_t>(r)])
-      fleet.set_missing(r, fmt::format("no result document within --fleet-timeout {} s after rank 0 finished its own "
-                                       "run: the rank died or hangs", timeout_s));
-  return waited();
+    if (!got[static_cast<std::size_t>(r)]) late.push_back(r);
+  return late;
 }
 
 // Runs again the cases of `doc` whose keys (as ccbench fleet names them) are in `keys`, each new
@@ -144,36 +163,55 @@ struct RootRun {
   const std::filesystem::path& out;
   FleetDocument fleet;
   std::vector<bool> got;
+  std::vector<int> lost;  // ranks that stopped answering after their first document
+  Clock::time_point written{};
 
+  // Takes every payload that arrived: a node's document, or "{}" (nothing measured again). The
+  // file is rewritten at most every two seconds (thousands of nodes arrive at once).
   void absorb() {
+    bool changed = false;
     for (auto& [rank, payload] : comm.poll()) {
       got[static_cast<std::size_t>(rank)] = true;
+      if (payload == "{}") continue;
+      changed = true;
       try {
         fleet.set_document(rank, json::parse(payload));
       } catch (const json::exception& e) {
         fleet.set_missing(rank, fmt::format("its result document is not JSON: {}", e.what()));
       }
-      fleet.write(out);
     }
+    if (changed && Clock::now() - written > std::chrono::seconds(2)) write();
   }
 
-  // The second round: each node with slow cases measures them again (rank 0 here, the others
-  // told to), and their new documents replace the first.
+  void write() {
+    fleet.write(out);
+    written = Clock::now();
+  }
+
+  // The second round: every measured node is told which of its cases were slow (rank 0 measures
+  // its own here); each answers with its new document, or "{}" when it had none. A node that
+  // does not answer keeps its first document and is lost for the end of the run.
   void second_round(PeakModel& peaks, ResultDocument& doc) {
     const auto keys = suspects(fleet, out);
-    std::vector<int> again;
+    std::vector<int> asked;
     for (const auto& n : fleet.nodes()) {
       if (n.rank == 0 || n.status != "measured") continue;
-      const auto& k = keys[static_cast<std::size_t>(n.rank)];
-      if (comm.tell(n.rank, json{{"remeasure", k}}.dump(), a.fleet_timeout) && !k.empty()) again.push_back(n.rank);
+      if (comm.tell(n.rank, json{{"remeasure", keys[static_cast<std::size_t>(n.rank)]}}.dump(), a.fleet_timeout))
+        asked.push_back(n.rank);
+      else
+        lost.push_back(n.rank);
     }
-    comm.expect_from(again);
-    for (int r : again) got[static_cast<std::size_t>(r)] = false;
+    comm.expect_from(asked);
+    for (int r : asked) got[static_cast<std::size_t>(r)] = false;
     if (!keys[0].empty()) {
       remeasure(s, peaks, doc, keys[0], fault, 0);
       fleet.set_document(0, doc.to_json());
     }
-    gather(fleet, [&] { absorb(); }, again, got, a.fleet_timeout);
+    for (int r : await([&] { absorb(); }, asked, got, a.fleet_timeout)) {
+      lost.push_back(r);
+      fleet.set_note(r, fmt::format("no answer to the second round within --fleet-timeout {} s: the first "
+                                    "measurement is kept", a.fleet_timeout));
+    }
   }
 };
 
@@ -193,10 +231,14 @@ int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& 
     run.absorb();
     run.fleet.write(out);
   });
-  const double waited = gather(run.fleet, [&] { run.absorb(); }, others, run.got, a.fleet_timeout);
+  const auto end_of_own_run = Clock::now();
+  for (int r : await([&] { run.absorb(); }, others, run.got, a.fleet_timeout))
+    run.fleet.set_missing(r, fmt::format("no result document within --fleet-timeout {} s after rank 0 finished its "
+                                         "own run: the rank died or hangs", a.fleet_timeout));
+  const double waited = std::chrono::duration<double>(Clock::now() - end_of_own_run).count();
   if (!interrupted()) run.second_round(peaks, doc);
   run.fleet.finish(waited);
-  run.fleet.write(out);
+  run.write();
 
   const FleetReport report = analyse_fleet(read_fleet(ijson::parse(run.fleet.to_json().dump()), out.string()), {});
   if (!a.quiet) fmt::print("{}", render_fleet_table(report));
@@ -204,12 +246,14 @@ int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& 
   for (const auto& n : run.fleet.nodes()) measured += n.status == "measured";
   fmt::print(stderr, "fleet: {} of {} nodes measured, gathered {:.2f} s after rank 0's own run; results: {}{}\n",
              measured, names.size(), waited, out.string(), interrupted() ? " (interrupted)" : "");
-  // Every rank finalizes MPI when all are alive; none does when one is lost (it would wait for it).
-  const std::string last = json{{"final", measured == names.size() ? kAllAlive : kSomeLost}}.dump();
+  // MPI_Finalize only when every rank is alive and passes the last barrier: it would wait for a
+  // lost one.
+  const bool all_alive = measured == names.size() && run.lost.empty();
+  const std::string last = json{{"final", all_alive ? kAllAlive : kSomeLost}}.dump();
   for (const auto& n : run.fleet.nodes())
     if (n.rank != 0 && n.status == "measured") comm.tell(n.rank, last, 1.0);
-  if (measured < names.size()) return 1;
-  comm.finish();
+  if (!all_alive) return 1;
+  if (comm.barrier(kFinalBarrierSeconds)) comm.finish();
   if (interrupted()) return 130;
   return report.defective_nodes > 0 ? 1 : exit_code(doc);
 }
@@ -224,9 +268,8 @@ std::optional<int> follow_root(FleetComm& comm, RunSetup& s, PeakModel& peaks, R
     const json m = json::parse(*message);
     if (m.contains("final")) return m["final"].get<int>();
     const auto keys = m["remeasure"].get<std::vector<std::string>>();
-    if (keys.empty()) continue;
-    remeasure(s, peaks, doc, keys, fault, comm.rank());
-    if (!comm.send_to_root(doc.to_json().dump(), deadline_s)) return std::nullopt;
+    if (!keys.empty()) remeasure(s, peaks, doc, keys, fault, comm.rank());
+    if (!comm.send_to_root(keys.empty() ? "{}" : doc.to_json().dump(), deadline_s)) return std::nullopt;
   }
 }
 
@@ -247,7 +290,7 @@ int member_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm
   // after the second round.
   const auto word = follow_root(comm, s, peaks, doc, fault, a.fleet_timeout + 2 * run_seconds + 60);
   if (word != kAllAlive) return word ? exit_code(doc) : 1;
-  comm.finish();
+  if (comm.barrier(kFinalBarrierSeconds)) comm.finish();
   return exit_code(doc);
 }
 
@@ -261,7 +304,8 @@ int run_fleet(const RunArgs& a, const std::vector<std::string>& argv) {
                      "without a launcher");
   if (comm->size() == 1) {
     comm->finish();
-    return run_node(a, argv);
+    throw UsageError("started as one of several ranks (the launcher's environment says so), but MPI sees one rank: "
+                     "launch with the MPI the ccbench build uses (mpirun, or srun --mpi=pmix)");
   }
   if (!a.history.empty() || !a.gbench_json.empty())
     throw UsageError("--history and --gbench-json are for one node: in a fleet run, store or convert a node's document "
@@ -274,6 +318,7 @@ int run_fleet(const RunArgs& a, const std::vector<std::string>& argv) {
   std::string mine;
   try {
     set_up(a, s);
+    check_fleet_input(s, name);
     for (auto& c : s.suite.cases)
       if (auto* n = std::get_if<NetProblem>(&c.problem)) n->deadline_s = a.fleet_timeout;
     fault = test_fault_from_env();
@@ -282,8 +327,9 @@ int run_fleet(const RunArgs& a, const std::vector<std::string>& argv) {
   } catch (const UsageError& e) {
     mine = std::string(kRefused) + e.what();
   }
-  mine.resize(std::min(mine.size(), FleetComm::kSmallMessage - name.size() - hostname().size() - 3));
-  const auto all = comm->allgather(fmt::format("{}\t{}\t{}", mine, name, hostname()), a.fleet_timeout);
+  const std::string node = name.substr(0, 255), host = hostname().substr(0, 255);
+  mine.resize(std::min(mine.size(), FleetComm::kSmallMessage - 3 - node.size() - host.size()));
+  const auto all = comm->allgather(fmt::format("{}\t{}\t{}", mine, node, host), a.fleet_timeout);
   if (!all) {
     fmt::print(stderr, "ccbench: error: rank {}: not all {} ranks started within --fleet-timeout {} s: nothing "
                "measured\n", comm->rank(), comm->size(), a.fleet_timeout);
@@ -291,7 +337,7 @@ int run_fleet(const RunArgs& a, const std::vector<std::string>& argv) {
   }
   const std::vector<Member> m = members(*all);
   if (const std::string why = disagreement(m); !why.empty()) {
-    comm->finish();
+    if (comm->barrier(kFinalBarrierSeconds)) comm->finish();
     if (comm->rank() != 0) return 2;  // every rank sees the same; rank 0 says it
     throw UsageError(why + "; refused before measuring");
   }

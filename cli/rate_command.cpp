@@ -33,9 +33,13 @@ int rate(const RateArgs& a) {
       throw UsageError(fmt::format("--declared: expected a positive quantity such as 40P, 45E or \"181.9 PFLOPS\", "
                                    "got \"{}\"", a.declared));
   }
-  const auto report = rate_report(read_json_file(a.result, "result file"), a.result, req,
-                                  RatingBasis::load_all(config_dir() / "ratings"),
-                                  Center::load_all(config_dir() / "centers"));
+  json report;
+  try {
+    report = rate_report(read_json_file(a.result, "result file"), a.result, req,
+                         RatingBasis::load_all(config_dir() / "ratings"), Center::load_all(config_dir() / "centers"));
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type deep inside
+    throw UsageError(fmt::format("{}: malformed result or fleet document: {}", a.result, e.what()));
+  }
   fmt::print("{}", a.json ? report.dump(2) + "\n" : rate_table(report));
   return 0;
 }

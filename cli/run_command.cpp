@@ -1,4 +1,5 @@
 // ccbench run: a suite on this node, or, launched by mpirun/srun, on every node at once.
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -121,7 +122,8 @@ TestFault test_fault_from_env() {
   int rank = -1;
   double factor = 0;
   char end = 0;
-  if (std::sscanf(s.c_str(), "slow:%d:%lf%c", &rank, &factor, &end) == 2 && rank >= 0 && factor > 0)
+  if (std::sscanf(s.c_str(), "slow:%d:%lf%c", &rank, &factor, &end) == 2 && rank >= 0 && factor > 0 &&
+      std::isfinite(factor) && factor < 1e6)
     f = {TestFault::Kind::slow, rank, factor};
   else if (std::sscanf(s.c_str(), "exit:%d%c", &rank, &end) == 1 && rank >= 0)
     f = {TestFault::Kind::exit, rank, 1};

@@ -26,6 +26,8 @@ void FleetDocument::set_missing(int rank, const std::string& reason) {
   n.document = nullptr;
 }
 
+void FleetDocument::set_note(int rank, const std::string& note) { nodes_.at(static_cast<std::size_t>(rank)).reason = note; }
+
 void FleetDocument::finish(double gather_seconds) {
   ended_at_ = utc_now_iso();
   gather_seconds_ = gather_seconds;

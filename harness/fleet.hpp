@@ -20,7 +20,7 @@ struct FleetNode {
   int rank = 0;
   std::string node;    // SLURMD_NODENAME, --node-name, or MPI_Get_processor_name
   std::string status;  // "measured" (document present) or "missing"
-  std::string reason;  // why missing
+  std::string reason;  // why missing; for a measured node, a remark or empty
   json document;       // the node's result document; null when missing
 };
 
@@ -30,6 +30,8 @@ class FleetDocument {
   FleetDocument(std::vector<std::string> argv, json suite, std::vector<std::string> node_names);
   void set_document(int rank, json document);
   void set_missing(int rank, const std::string& reason);
+  // A remark on a measured node (its "reason" field), e.g. that it stopped answering later.
+  void set_note(int rank, const std::string& note);
   // Marks the gathering over: `complete` when every node's document arrived.
   void finish(double gather_seconds);
   const std::vector<FleetNode>& nodes() const { return nodes_; }

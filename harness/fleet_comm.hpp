@@ -30,8 +30,10 @@ class FleetComm {
   // Non-root ranks: the next message rank 0 sent with tell(); nullopt when none came within
   // `deadline_s`.
   virtual std::optional<std::string> hear_from_root(double deadline_s) = 0;
-  // MPI_Finalize. Only when every rank is known to be alive and taking part: otherwise it would
-  // wait for the lost ones.
+  // Every rank: whether all ranks reached this point within `deadline_s` (MPI_Ibarrier).
+  virtual bool barrier(double deadline_s) = 0;
+  // MPI_Finalize. Only after a barrier() that every rank passed: otherwise it would wait for the
+  // lost ones.
   virtual void finish() = 0;
 
   static constexpr std::size_t kSmallMessage = 1024;

@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <climits>
+#include <deque>
 #include <cstdint>
 #include <cstring>
 
@@ -43,8 +44,10 @@ class MpiComm final : public FleetComm {
     MPI_Request req;
     if (MPI_Iallgather(out.data(), kSmallMessage, MPI_CHAR, in.data(), kSmallMessage, MPI_CHAR, MPI_COMM_WORLD,
                        &req) != MPI_SUCCESS ||
-        !wait_until_deadline(req, deadline_s))
+        !wait_until_deadline(req, deadline_s, false)) {
+      abandoned_.push_back(std::move(in));  // MPI may still write into it
       return std::nullopt;
+    }
     std::vector<std::string> all;
     for (int r = 0; r < size_; ++r) all.emplace_back(in.data() + kSmallMessage * static_cast<std::size_t>(r));
     return all;
@@ -100,6 +103,11 @@ class MpiComm final : public FleetComm {
     return message;
   }
 
+  bool barrier(double deadline_s) override {
+    MPI_Request req;
+    return MPI_Ibarrier(MPI_COMM_WORLD, &req) == MPI_SUCCESS && wait_until_deadline(req, deadline_s, false);
+  }
+
   void finish() override { MPI_Finalize(); }
 
  private:
@@ -109,20 +117,25 @@ class MpiComm final : public FleetComm {
     std::string payload;
     MPI_Request size_req = MPI_REQUEST_NULL, data_req = MPI_REQUEST_NULL;
   };
-  // A size, then the payload: each waited for until the deadline.
+  // A size, then the payload: each waited for until the deadline. The buffers of every send are
+  // kept to the end of the process: a send that timed out may still be read by MPI.
   bool send(int to, const std::string& payload, int size_tag, int payload_tag, double deadline_s) {
     CCB_CHECK(payload.size() < static_cast<std::size_t>(INT_MAX), "message too long for one MPI send");
-    const std::int64_t bytes = static_cast<std::int64_t>(payload.size());
+    auto& sent = sent_.emplace_back(static_cast<std::int64_t>(payload.size()), payload);
     MPI_Request reqs[2];
-    if (MPI_Isend(&bytes, 1, MPI_INT64_T, to, size_tag, MPI_COMM_WORLD, &reqs[0]) != MPI_SUCCESS) return false;
-    if (MPI_Isend(payload.data(), static_cast<int>(payload.size()), MPI_CHAR, to, payload_tag, MPI_COMM_WORLD,
+    if (MPI_Isend(&sent.first, 1, MPI_INT64_T, to, size_tag, MPI_COMM_WORLD, &reqs[0]) != MPI_SUCCESS) return false;
+    if (MPI_Isend(sent.second.data(), static_cast<int>(sent.second.size()), MPI_CHAR, to, payload_tag, MPI_COMM_WORLD,
                   &reqs[1]) != MPI_SUCCESS)
       return false;
-    return wait_until_deadline(reqs[0], deadline_s) && wait_until_deadline(reqs[1], deadline_s);
+    const bool ok = wait_until_deadline(reqs[0], deadline_s, false) && wait_until_deadline(reqs[1], deadline_s, false);
+    if (ok) sent_.pop_back();
+    return ok;
   }
 
   int rank_ = 0, size_ = 1;
   std::vector<Peer> peers_;
+  std::deque<std::pair<std::int64_t, std::string>> sent_;  // sends not known to be complete
+  std::vector<std::vector<char>> abandoned_;               // receive buffers of abandoned collectives
 };
 
 }  // namespace

@@ -180,7 +180,7 @@ json rate_figures(const ijson& per_node, const Where& w, const RateRequest& req,
 // One basis over a fleet: the measured nodes' figures summed, nodes beyond them (up to `nodes`)
 // at the fleet median, expressed per node (the total over `nodes`) so that the projection to
 // `nodes` gives the total; "fleet" holds the sums, medians and counts.
-ijson fleet_basis(const Fleet& fleet, const std::string& basis, std::int64_t nodes) {
+ijson fleet_basis(const Fleet& fleet, const std::string& basis, std::int64_t measured, std::int64_t nodes) {
   std::vector<double> spec, sustained;
   for (const auto& n : fleet.nodes) {
     if (n.status != "measured") continue;
@@ -192,7 +192,9 @@ ijson fleet_basis(const Fleet& fleet, const std::string& basis, std::int64_t nod
     if (v.empty()) return nullptr;
     double sum = 0;
     for (double x : v) sum += x;
-    return (sum + static_cast<double>(nodes - static_cast<std::int64_t>(v.size())) * median_of(v)) / static_cast<double>(nodes);
+    // A measured node without the figure adds nothing; only nodes beyond those measured count
+    // at the median.
+    return (sum + static_cast<double>(nodes - measured) * median_of(v)) / static_cast<double>(nodes);
   };
   ijson missing = ijson::array();
   if (spec.empty()) missing.push_back(fmt::format("no node of the fleet has a peak on basis {}", basis));
@@ -223,7 +225,7 @@ json rate_fleet(const Fleet& fleet, const RateRequest& req, const std::vector<Ra
     throw UsageError(fmt::format("--nodes {}: the fleet has {} measured nodes; give at least that many (or none)", nodes,
                                  measured));
   ijson per_node = ijson::object();
-  for (const auto& b : bases) per_node[b.id] = fleet_basis(fleet, b.id, nodes);
+  for (const auto& b : bases) per_node[b.id] = fleet_basis(fleet, b.id, measured, nodes);
   json notes = json::array();
   const auto lost = static_cast<std::int64_t>(fleet.nodes.size()) - measured;
   if (lost > 0) notes.push_back(fmt::format("{} of the fleet's {} nodes are missing: not counted", lost, fleet.nodes.size()));

@@ -48,12 +48,17 @@ std::vector<std::pair<std::string, CaseStats>> fleet_cases(const std::vector<std
 }
 
 FleetRow judge_case(const std::string& node, const std::string& key, const CaseStats& st, const CaseRates* c,
-                    const FleetOptions& o) {
+                    const FleetOptions& o, bool lost_partner) {
   FleetRow row{node, key, st.unit, "ok", "", std::nullopt, std::nullopt, std::nullopt, std::nullopt, st.values.size()};
   if (!st.values.empty()) row.median = st.median;
   if (!c) {
     row.verdict = "defective";
     row.reason = "missing case: the other nodes ran it";
+    return row;
+  }
+  if (c->status != "passed" && lost_partner && key.starts_with("net/")) {
+    row.verdict = "unjudged";  // the exchange needed a node that is missing: not this node's fault
+    row.reason = c->status + ": " + c->reason + " (a node of the fleet is missing)";
     return row;
   }
   if (bad_status(c->status)) {
@@ -152,7 +157,8 @@ FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
       const RunRates& run = runs[run_of[i]].second;
       for (const auto& [key, st] : cases) {
         const auto it = std::find_if(run.cases.begin(), run.cases.end(), [&](const CaseRates& c) { return c.key == key; });
-        FleetRow row = judge_case(n.node, key, st, it == run.cases.end() ? nullptr : &*it, o);
+        FleetRow row = judge_case(n.node, key, st, it == run.cases.end() ? nullptr : &*it, o,
+                                  rep.measured_nodes < fleet.nodes.size());
         raise(row.verdict, key + ": " + row.reason);
         rep.rows.push_back(std::move(row));
       }

@@ -3,7 +3,9 @@
 // fleet median over the nodes where the case passed, with a robust z score (median absolute
 // deviation). The rules, in order:
 // - a missing node (no result document) is defective;
-// - a case that failed, was mistrusted or errored on a node is defective there;
+// - a case that failed, was mistrusted or errored on a node is defective there, but for an
+//   interconnect case that did not pass while a node of the fleet is missing (its partner may be
+//   the missing one): that is "unjudged";
 // - a case that passed on some node but is absent, skipped or unsupported on another is
 //   defective there ("missing case");
 // - a passed case more than `threshold` below the fleet median and with a robust z below

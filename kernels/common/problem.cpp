@@ -262,8 +262,8 @@ std::int64_t NetProblem::iterations() const {
 
 int NetProblem::source(int rank, int ranks) const {
   if (pattern == NetPattern::ring) return (rank + ranks - 1) % ranks;
-  // A random cyclic order of the ranks (Fisher-Yates with a fixed seed): each receives from the
-  // one before it, never from itself.
+  // A random order of the ranks (Fisher-Yates with a fixed seed), paired off two by two; with an
+  // odd count the last one is its own partner.
   std::vector<int> order(static_cast<std::size_t>(ranks));
   for (int r = 0; r < ranks; ++r) order[static_cast<std::size_t>(r)] = r;
   std::uint64_t state = kSeed;
@@ -272,7 +272,8 @@ int NetProblem::source(int rank, int ranks) const {
     std::swap(order[static_cast<std::size_t>(r)], order[static_cast<std::size_t>((state >> 33) % static_cast<std::uint64_t>(r + 1))]);
   }
   const auto at = static_cast<std::size_t>(std::find(order.begin(), order.end(), rank) - order.begin());
-  return order[(at + order.size() - 1) % order.size()];
+  const std::size_t partner = at ^ 1;
+  return partner < order.size() ? order[partner] : rank;
 }
 
 WorkModel NetProblem::work() const {

@@ -117,9 +117,11 @@ std::optional<NetPattern> parse_net_pattern(std::string_view name);
 
 // The interconnect between the ranks of a fleet run (one per node), over MPI. Each run() does
 // `iterations()` exchanges of `bytes`:
-// - ring: every rank sends to rank + 1 and receives from rank - 1, all at once;
-// - random: the same over a random permutation without fixed points (seeded, the same on every
-//   rank), so that each rank receives from one other at random;
+// - ring: every rank sends to rank + 1 and receives from rank - 1, all at once; in lockstep, the
+//   slowest link sets every rank's pace, so the ring is a figure of the whole fleet;
+// - random: ranks in random pairs (seeded, the same on every rank), each pair exchanging both
+//   ways: a rank's figure is its pair's link, so a slow link is named by its two nodes (with an
+//   odd number of ranks, the one left over sends to itself, which its details say);
 // - allreduce: MPI_Allreduce (sum) of bytes / 8 fp64 values; the headline is the algorithm
 //   bandwidth (bytes / time), the bus bandwidth of nccl-tests (x 2(n-1)/n) is in the details.
 // A rank's figure is the link into it, so a slow link is named by the node at its end.
@@ -135,12 +137,12 @@ struct NetProblem {
 
   // Exchanges per run(): enough that one run moves about 64 MiB, at most 1000.
   std::int64_t iterations() const;
-  // The value rank `source` sends at element i: integer-valued, so sums of up to 2^20 ranks of
-  // them are exact in fp64.
+  // The value rank `source` sends at element i: integer-valued, so sums over up to 2^16 ranks
+  // of them are exact in fp64.
   static double value(int source, std::int64_t i) {
     return static_cast<double>(source + 1) * 1048576.0 + static_cast<double>(i % 1048576);
   }
-  // The rank `rank` receives from in pattern ring or random, of `ranks`.
+  // The rank `rank` receives from (and, for random, sends to) in pattern ring or random, of `ranks`.
   int source(int rank, int ranks) const;
 
   WorkModel work() const;

@@ -1,9 +1,14 @@
 // The interconnect over MPI: backend "mpi", kernel family "net". It runs in a fleet run, where
 // every rank runs the same cases in the same order, so that the ranks meet in each exchange.
-// Each exchange has a deadline: a partner that died makes the case an error, never a hang.
+// Each exchange has a deadline: a partner that died makes the case an error, never a hang. After
+// such an error the requests of the failed exchange may still be live in MPI, so their buffers
+// are never freed, and the backend is unavailable for the rest of the run: later exchanges
+// could match the failed one's messages.
 #include <mpi.h>
 
+#include <climits>
 #include <memory>
+#include <string>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -17,6 +22,12 @@ namespace {
 
 constexpr int kNetTag = 7201;
 
+// Why the interconnect failed in this process; empty while it works.
+std::string& broken() {
+  static std::string why;
+  return why;
+}
+
 void check_mpi(int status, const char* what) {
   if (status != MPI_SUCCESS) throw std::runtime_error(fmt::format("{} failed (MPI error {})", what, status));
 }
@@ -24,10 +35,13 @@ void check_mpi(int status, const char* what) {
 class NetMpi final : public KernelInstance {
  public:
   explicit NetMpi(const NetProblem& p)
-      : p_(p), count_(static_cast<std::size_t>(p.bytes / 8)), send_(p.bytes), recv_(p.bytes) {
+      : p_(p),
+        count_(static_cast<std::size_t>(p.bytes / 8)),
+        send_(std::make_unique<AlignedBuffer>(p.bytes)),
+        recv_(std::make_unique<AlignedBuffer>(p.bytes)) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks_);
-    double* s = send_.as<double>();
+    double* s = send_->as<double>();
     for (std::size_t i = 0; i < count_; ++i) s[i] = NetProblem::value(rank_, static_cast<std::int64_t>(i));
     where_[0] = rank_;
     where_[1] = ranks_;
@@ -38,25 +52,32 @@ class NetMpi final : public KernelInstance {
     }
   }
 
+  ~NetMpi() override {
+    if (!broken().empty()) {  // MPI may still use them: see the top of this file
+      send_.release();
+      recv_.release();
+    }
+  }
+
   void run() override {
     const int n = static_cast<int>(count_);
     for (std::int64_t it = 0; it < p_.iterations(); ++it) {
       MPI_Request reqs[2];
       if (p_.pattern == NetPattern::allreduce) {
-        check_mpi(MPI_Iallreduce(send_.as<double>(), recv_.as<double>(), n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD, &reqs[0]),
+        check_mpi(MPI_Iallreduce(send_->as<double>(), recv_->as<double>(), n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD, &reqs[0]),
                   "MPI_Iallreduce");
         wait(reqs[0], "the allreduce", false);
         continue;
       }
-      check_mpi(MPI_Irecv(recv_.as<double>(), n, MPI_DOUBLE, from_, kNetTag, MPI_COMM_WORLD, &reqs[0]), "MPI_Irecv");
-      check_mpi(MPI_Isend(send_.as<double>(), n, MPI_DOUBLE, to_, kNetTag, MPI_COMM_WORLD, &reqs[1]), "MPI_Isend");
+      check_mpi(MPI_Irecv(recv_->as<double>(), n, MPI_DOUBLE, from_, kNetTag, MPI_COMM_WORLD, &reqs[0]), "MPI_Irecv");
+      check_mpi(MPI_Isend(send_->as<double>(), n, MPI_DOUBLE, to_, kNetTag, MPI_COMM_WORLD, &reqs[1]), "MPI_Isend");
       wait(reqs[0], "the message from rank " + std::to_string(from_));
       wait(reqs[1], "the message to rank " + std::to_string(to_));
     }
   }
 
   HostView output() override {
-    return HostView{{{"recv", Elem::f64, recv_.as<double>(), count_}, {"rank", Elem::f64, where_, 2}}, std::nullopt};
+    return HostView{{{"recv", Elem::f64, recv_->as<double>(), count_}, {"rank", Elem::f64, where_, 2}}, std::nullopt};
   }
 
   std::string implementation() const override {
@@ -71,18 +92,20 @@ class NetMpi final : public KernelInstance {
       d["bus_bandwidth_factor"] = 2.0 * (ranks_ - 1) / ranks_;  // nccl-tests: busbw = algbw * 2(n-1)/n
     else
       d["from_rank"] = from_;
+    if (from_ == rank_) d["partner"] = "none (an odd number of ranks): a send to itself";
     return d;
   }
 
  private:
   void wait(MPI_Request& req, const std::string& what, bool cancel = true) {
-    if (!wait_until_deadline(req, p_.deadline_s, cancel))
-      throw std::runtime_error(fmt::format("{} did not complete within {} s: a rank died or hangs", what, p_.deadline_s));
+    if (wait_until_deadline(req, p_.deadline_s, cancel)) return;
+    broken() = fmt::format("{} did not complete within {} s: a rank died or hangs", what, p_.deadline_s);
+    throw std::runtime_error(broken());
   }
 
   NetProblem p_;
   std::size_t count_;
-  AlignedBuffer send_, recv_;
+  std::unique_ptr<AlignedBuffer> send_, recv_;
   int rank_ = 0, ranks_ = 1, from_ = 0, to_ = 0;
   double where_[2] = {0, 1};
 };
@@ -92,12 +115,14 @@ class MpiBackend final : public Backend {
   std::string name() const override { return "mpi"; }
 
   Availability availability() const override {
-    int initialized = 0, ranks = 1;
+    int initialized = 0, finalized = 0, ranks = 1;
     MPI_Initialized(&initialized);
-    if (initialized) MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    if (!initialized || ranks < 2)
+    MPI_Finalized(&finalized);
+    if (initialized && !finalized) MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    if (!initialized || finalized || ranks < 2)
       return {false, "not a fleet run: the interconnect is measured between the ranks of mpirun or srun on several "
                      "nodes"};
+    if (!broken().empty()) return {false, "an earlier interconnect exchange failed: " + broken()};
     return {};
   }
 
@@ -123,8 +148,8 @@ class MpiBackend final : public Backend {
   }
 
   Availability supports_problem(const Problem& p) const override {
-    if (const auto* n = std::get_if<NetProblem>(&p); n && (n->bytes % 8 != 0))
-      return {false, fmt::format("{} bytes is not a whole number of fp64 values", n->bytes)};
+    if (const auto* n = std::get_if<NetProblem>(&p); n && (n->bytes % 8 != 0 || n->bytes / 8 > INT_MAX))
+      return {false, fmt::format("{} bytes is not a whole number of fp64 values that one MPI message takes", n->bytes)};
     return supports(kernel_name(p), dtype_of(p));
   }
 
