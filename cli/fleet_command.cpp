@@ -5,7 +5,6 @@
 
 #include "cli/command.hpp"
 #include "cli/verdict_report.hpp"
-#include "harness/atomic_file.hpp"
 #include "harness/errors.hpp"
 #include "harness/fleet.hpp"
 #include "reports/fleet_report.hpp"
@@ -40,10 +39,7 @@ int fleet(const FleetArgs& a) {
                            : a.format == "json"   ? render_fleet_json(report).dump(2) + "\n"
                            : a.format == "csv"    ? render_fleet_csv(report)
                                                   : render_fleet_table(report);
-  if (a.out.empty())
-    fmt::print("{}", text);
-  else
-    write_file_atomic(a.out, text);
+  print_or_write(text, a.out);
   if (a.fail_on == "never") return 0;
   return report.defective_nodes > 0 || (a.fail_on == "slow" && report.slow_nodes > 0) ? 1 : 0;
 }

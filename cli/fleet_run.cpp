@@ -146,7 +146,7 @@ void remeasure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, const std::ve
 
 // Per rank, the keys of its slow cases, but for the interconnect's: those need every rank.
 std::vector<std::vector<std::string>> suspects(const FleetDocument& fleet, const std::filesystem::path& out) {
-  const FleetReport report = analyse_fleet(read_fleet(ijson::parse(fleet.to_json().dump()), out.string()), {});
+  const FleetReport report = analyse_fleet(fleet.as_fleet(out.string()), {});
   std::vector<std::vector<std::string>> keys(fleet.nodes().size());
   for (const auto& row : report.rows)
     if (row.verdict == "slow" && !row.key.starts_with("net/"))
@@ -240,10 +240,9 @@ int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& 
   run.fleet.finish(waited);
   run.write();
 
-  const FleetReport report = analyse_fleet(read_fleet(ijson::parse(run.fleet.to_json().dump()), out.string()), {});
+  const FleetReport report = analyse_fleet(run.fleet.as_fleet(out.string()), {});
   if (!a.quiet) fmt::print("{}", render_fleet_table(report));
-  std::size_t measured = 0;
-  for (const auto& n : run.fleet.nodes()) measured += n.status == "measured";
+  const std::size_t measured = run.fleet.measured();
   fmt::print(stderr, "fleet: {} of {} nodes measured, gathered {:.2f} s after rank 0's own run; results: {}{}\n",
              measured, names.size(), waited, out.string(), interrupted() ? " (interrupted)" : "");
   // MPI_Finalize only when every rank is alive and passes the last barrier: it would wait for a

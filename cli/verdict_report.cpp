@@ -10,6 +10,13 @@
 
 namespace ccb::cli {
 
+void print_or_write(const std::string& text, const std::string& out) {
+  if (out.empty())
+    fmt::print("{}", text);
+  else
+    write_file_atomic(out, text);
+}
+
 double parse_threshold(const std::string& s) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
@@ -62,10 +69,7 @@ int report(const Comparison& c, const Verdicts& v, const std::string& out) {
                            : format == "json"   ? render_json(c, mode, v.options).dump(2) + "\n"
                            : format == "junit"  ? render_junit(c, mode)
                                                 : render_table(c, mode);
-  if (out.empty())
-    fmt::print("{}", text);
-  else
-    write_file_atomic(out, text);
+  print_or_write(text, out);
   for (const auto& p : c.pairs)
     if (fails(p, mode)) return 1;
   return 0;

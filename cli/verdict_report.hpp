@@ -8,6 +8,9 @@
 
 namespace ccb::cli {
 
+// Prints `text`, or writes it atomically to `out` when given.
+void print_or_write(const std::string& text, const std::string& out);
+
 // "5%" or a fraction such as 0.05, strictly between 0 and 1; UsageError naming --threshold.
 double parse_threshold(const std::string& s);
 

@@ -31,24 +31,27 @@ ResultDocument::ResultDocument(std::vector<std::string> argv, json suite, json s
 json ResultDocument::to_json() const {
   json results = json::array();
   for (const auto& r : results_) results.push_back(r.to_json());
-  return json{{"schema", kResultSchemaId},
-              {"schema_version", kResultSchemaVersion},
-              {"tool", tool_section()},
-              {"argv", argv_},
-              {"started_at", started_at_},
-              {"ended_at", ended_at_.empty() ? json(nullptr) : json(ended_at_)},
-              {"status", complete_ ? "complete" : "interrupted"},
-              {"suite", suite_},
-              {"system", system_},
-              {"peaks", peaks_},
-              {"ratings", {{"per_node", ratings_}}},
-              {"results", results}};
+  json j = document_head(kResultSchemaId, kResultSchemaVersion, argv_, started_at_, ended_at_,
+                         complete_ ? "complete" : "interrupted");
+  j.update(json{{"suite", suite_},
+                {"system", system_},
+                {"peaks", peaks_},
+                {"ratings", {{"per_node", ratings_}}},
+                {"results", results}});
+  return j;
 }
 
 void ResultDocument::write(const std::filesystem::path& path) const { write_document(path, to_json(), "result"); }
 
-json tool_section() {
-  return json{{"name", "ccbench"}, {"version", CCBENCH_VERSION}, {"git_sha", kGitSha}, {"git_dirty", kGitDirty}};
+json document_head(const char* schema, int version, const std::vector<std::string>& argv, const std::string& started_at,
+                   const std::string& ended_at, const char* status) {
+  return json{{"schema", schema},
+              {"schema_version", version},
+              {"tool", {{"name", "ccbench"}, {"version", CCBENCH_VERSION}, {"git_sha", kGitSha}, {"git_dirty", kGitDirty}}},
+              {"argv", argv},
+              {"started_at", started_at},
+              {"ended_at", ended_at.empty() ? json(nullptr) : json(ended_at)},
+              {"status", status}};
 }
 
 void write_document(const std::filesystem::path& path, const json& j, const char* what) {

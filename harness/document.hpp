@@ -59,8 +59,10 @@ class ResultDocument {
 // True when `j` holds no NaN or infinite number anywhere.
 bool all_finite(const json& j);
 
-// The "tool" section of every document ccbench writes: name, version, git sha and dirty flag.
-json tool_section();
+// The fields every document ccbench writes starts with: schema id and version, the tool (name,
+// version, git sha and dirty flag), argv, start and end time (null while unfinished), status.
+json document_head(const char* schema, int version, const std::vector<std::string>& argv, const std::string& started_at,
+                   const std::string& ended_at, const char* status);
 // Writes `j` to `path` atomically; a NaN or infinite number in it is an internal error (`what`
 // names the document). Throws UsageError when the file cannot be written.
 void write_document(const std::filesystem::path& path, const json& j, const char* what);

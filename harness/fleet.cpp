@@ -1,5 +1,7 @@
 #include "harness/fleet.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "harness/document.hpp"
@@ -33,11 +35,17 @@ void FleetDocument::finish(double gather_seconds) {
   gather_seconds_ = gather_seconds;
 }
 
+std::size_t FleetDocument::measured() const {
+  return static_cast<std::size_t>(
+      std::count_if(nodes_.begin(), nodes_.end(), [](const FleetNode& n) { return n.status == "measured"; }));
+}
+
+Fleet FleetDocument::as_fleet(const std::string& source) const { return read_fleet(ijson::parse(to_json().dump()), source); }
+
 json FleetDocument::to_json() const {
   json nodes = json::array();
-  std::size_t measured = 0;
+  const std::size_t measured = this->measured();
   for (const auto& n : nodes_) {
-    measured += n.status == "measured";
     nodes.push_back(json{{"rank", n.rank},
                          {"node", n.node},
                          {"status", n.status},
@@ -45,18 +53,13 @@ json FleetDocument::to_json() const {
                          {"document", n.document}});
   }
   const char* status = ended_at_.empty() ? "gathering" : measured == nodes_.size() ? "complete" : "incomplete";
-  return json{{"schema", kFleetSchemaId},
-              {"schema_version", kFleetSchemaVersion},
-              {"tool", tool_section()},
-              {"argv", argv_},
-              {"started_at", started_at_},
-              {"ended_at", ended_at_.empty() ? json(nullptr) : json(ended_at_)},
-              {"status", status},
-              {"gather_seconds", gather_seconds_ ? json(*gather_seconds_) : json(nullptr)},
-              {"suite", suite_},
-              {"ranks", nodes_.size()},
-              {"measured_nodes", measured},
-              {"nodes", nodes}};
+  json j = document_head(kFleetSchemaId, kFleetSchemaVersion, argv_, started_at_, ended_at_, status);
+  j.update(json{{"gather_seconds", gather_seconds_ ? json(*gather_seconds_) : json(nullptr)},
+                {"suite", suite_},
+                {"ranks", nodes_.size()},
+                {"measured_nodes", measured},
+                {"nodes", nodes}});
+  return j;
 }
 
 void FleetDocument::write(const std::filesystem::path& path) const { write_document(path, to_json(), "fleet"); }

@@ -24,6 +24,8 @@ struct FleetNode {
   json document;       // the node's result document; null when missing
 };
 
+struct Fleet;
+
 class FleetDocument {
  public:
   // One slot per rank, all "missing: no document received yet" until set().
@@ -35,6 +37,10 @@ class FleetDocument {
   // Marks the gathering over: `complete` when every node's document arrived.
   void finish(double gather_seconds);
   const std::vector<FleetNode>& nodes() const { return nodes_; }
+  // Nodes whose document arrived.
+  std::size_t measured() const;
+  // The document as ccbench fleet reads it (read_fleet of to_json()).
+  Fleet as_fleet(const std::string& source) const;
   json to_json() const;
   // Atomic; throws UsageError when the file cannot be written.
   void write(const std::filesystem::path& path) const;

@@ -142,10 +142,10 @@ json convention_json(const Convention& c) {
 namespace {
 
 // The figures on every basis and the report around them; `per_node` holds, per basis id, the
-// figures of one node (spec_peak_flops, sustained_flops, missing), and `head` the report's
-// identity fields.
+// figures of one node (spec_peak_flops, sustained_flops, missing), `head` the report's identity
+// fields and `notes` what the caller has to say about the figures.
 json rate_figures(const ijson& per_node, const Where& w, const RateRequest& req, const std::vector<RatingBasis>& bases,
-                  const std::vector<Center>& centers, json head) {
+                  const std::vector<Center>& centers, json head, const json& notes) {
   if (req.declared && req.center)
     throw UsageError("--declared and --center both give a rating to compare with: use one of them");
   const Center* center = req.center ? find_center(centers, *req.center) : nullptr;
@@ -166,8 +166,7 @@ json rate_figures(const ijson& per_node, const Where& w, const RateRequest& req,
     if (f.contains("fleet")) row["fleet"] = json::parse(f["fleet"].dump());
     rows.push_back(std::move(row));
   }
-  for (const auto& n : head["notes"]) selection.notes.push_back(n);
-  head.erase("notes");
+  for (const auto& n : notes) selection.notes.push_back(n);
   head.update(json{{"nodes", req.nodes},
                    {"declared_flops", declared ? json(*declared) : json(nullptr)},
                    {"center", center ? center_json(*center) : json(nullptr)},
@@ -238,8 +237,8 @@ json rate_fleet(const Fleet& fleet, const RateRequest& req, const std::vector<Ra
                       json{{"result", fleet.source},
                            {"hostname", fmt::format("fleet of {} measured nodes", measured)},
                            {"cpu", cpu},
-                           {"fleet", {{"ranks", fleet.nodes.size()}, {"measured_nodes", measured}, {"extrapolated_nodes", nodes - measured}}},
-                           {"notes", notes}});
+                           {"fleet", {{"ranks", fleet.nodes.size()}, {"measured_nodes", measured}, {"extrapolated_nodes", nodes - measured}}}},
+                      notes);
 }
 
 }  // namespace
@@ -257,8 +256,8 @@ json rate_report(const ijson& doc, const std::string& source, const RateRequest&
   return rate_figures(per_node, w, req, bases, centers,
                       json{{"result", source},
                            {"hostname", sys.value("hostname", "unknown")},
-                           {"cpu", sys.value("cpu", ijson::object()).value("model", "unknown")},
-                           {"notes", json::array()}});
+                           {"cpu", sys.value("cpu", ijson::object()).value("model", "unknown")}},
+                      json::array());
 }
 
 }  // namespace ccb

@@ -32,6 +32,11 @@ std::optional<Status> parse_status(std::string_view s) {
   return std::nullopt;
 }
 
+bool is_bad(std::string_view status) {
+  const auto s = parse_status(status);
+  return s && is_bad(*s);
+}
+
 bool is_bad(Status s) {
   return s == Status::failed || s == Status::mistrusted || s == Status::error;
 }

@@ -60,5 +60,7 @@ struct Result {
 
 // Cases whose status a CI run should treat as bad: failed, mistrusted, error.
 bool is_bad(Status s);
+// The same for a status as a result file names it; false for a name that is no status.
+bool is_bad(std::string_view status);
 
 }  // namespace ccb

@@ -12,8 +12,6 @@
 namespace ccb {
 namespace {
 
-bool bad_status(const std::string& s) { return s == "failed" || s == "mistrusted" || s == "error"; }
-
 }  // namespace
 
 std::string_view to_string(Verdict v) {
@@ -126,7 +124,7 @@ bool fails(const PairResult& p, FailOn mode) {
       return p.verdict != Verdict::unchanged && p.verdict != Verdict::noisy;
     case FailOn::regression:
       return p.verdict == Verdict::regressed || p.verdict == Verdict::missing ||
-             (p.verdict == Verdict::status_changed && (bad_status(p.new_status) || p.base_status == "passed"));
+             (p.verdict == Verdict::status_changed && (is_bad(p.new_status) || p.base_status == "passed"));
   }
   return false;
 }

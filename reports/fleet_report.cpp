@@ -18,8 +18,6 @@ namespace {
 // Hoaglin's modified z score, whose usual outlier limit is 3.5).
 constexpr double kMadScale = 0.6745;
 
-bool bad_status(const std::string& s) { return s == "failed" || s == "mistrusted" || s == "error"; }
-
 int severity(const std::string& verdict) { return verdict == "defective" ? 2 : verdict == "slow" ? 1 : 0; }
 
 struct CaseStats {
@@ -61,7 +59,7 @@ FleetRow judge_case(const std::string& node, const std::string& key, const CaseS
     row.reason = c->status + ": " + c->reason + " (a node of the fleet is missing)";
     return row;
   }
-  if (bad_status(c->status)) {
+  if (is_bad(c->status)) {
     row.verdict = "defective";
     row.reason = c->status + (c->reason.empty() ? "" : ": " + c->reason);
     return row;

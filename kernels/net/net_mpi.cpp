@@ -47,8 +47,7 @@ class NetMpi final : public KernelInstance {
     where_[1] = ranks_;
     if (p.pattern != NetPattern::allreduce) {
       from_ = p.source(rank_, ranks_);
-      for (int r = 0; r < ranks_; ++r)
-        if (p.source(r, ranks_) == rank_) to_ = r;
+      to_ = p.pattern == NetPattern::ring ? (rank_ + 1) % ranks_ : from_;  // random pairs are symmetric
     }
   }
 
