@@ -32,6 +32,11 @@ class FleetComm {
   virtual std::optional<std::string> hear_from_root(double deadline_s) = 0;
   // Every rank: whether all ranks reached this point within `deadline_s` (MPI_Ibarrier).
   virtual bool barrier(double deadline_s) = 0;
+  // Every rank: waits until all ranks reach their next case, so that the nodes run each case at
+  // the same time (shared power, cooling and network are part of what a node delivers). On a
+  // communicator of its own, so that it never matches another exchange; after one step missed
+  // its deadline (a rank died or lags by more than it), false, and the ranks go on unpaced.
+  virtual bool lockstep(double deadline_s) = 0;
   // MPI_Finalize. Only after a barrier() that every rank passed: otherwise it would wait for the
   // lost ones.
   virtual void finish() = 0;

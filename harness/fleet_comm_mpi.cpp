@@ -26,6 +26,8 @@ class MpiComm final : public FleetComm {
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    MPI_Comm_dup(MPI_COMM_WORLD, &steps_);
+    MPI_Comm_set_errhandler(steps_, MPI_ERRORS_RETURN);
   }
 
   int rank() const override { return rank_; }
@@ -108,6 +110,13 @@ class MpiComm final : public FleetComm {
     return MPI_Ibarrier(MPI_COMM_WORLD, &req) == MPI_SUCCESS && wait_until_deadline(req, deadline_s, false);
   }
 
+  bool lockstep(double deadline_s) override {
+    if (unpaced_) return false;
+    MPI_Request req;
+    unpaced_ = MPI_Ibarrier(steps_, &req) != MPI_SUCCESS || !wait_until_deadline(req, deadline_s, false);
+    return !unpaced_;
+  }
+
   void finish() override { MPI_Finalize(); }
 
  private:
@@ -133,6 +142,8 @@ class MpiComm final : public FleetComm {
   }
 
   int rank_ = 0, size_ = 1;
+  MPI_Comm steps_ = MPI_COMM_NULL;  // lockstep's: a missed step's barrier is left pending there
+  bool unpaced_ = false;
   std::vector<Peer> peers_;
   std::deque<std::pair<std::int64_t, std::string>> sent_;  // sends not known to be complete
   std::vector<std::vector<char>> abandoned_;               // receive buffers of abandoned collectives

@@ -41,17 +41,17 @@ void add_gemm_cases(const ijson& c, const Where& w, const std::vector<std::strin
     }
 }
 
-// Interconnect cases: "pattern" (ring, random, allreduce; default all) and "bytes" per
+// Interconnect cases: "pattern" (ring, random, pairs, allreduce; default all) and "bytes" per
 // message (a multiple of 8, or a list; default 8 and 1 MiB: latency and bandwidth).
 void add_net_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
                    const std::vector<DType>& dtypes, std::vector<Case>& out) {
   reject_unknown_keys(c, w, {"kernel", "backend", "dtype", "pattern", "bytes"});
-  std::vector<NetPattern> patterns{NetPattern::ring, NetPattern::random, NetPattern::allreduce};
+  std::vector<NetPattern> patterns{NetPattern::ring, NetPattern::random, NetPattern::pairs, NetPattern::allreduce};
   if (c.contains("pattern")) {
     patterns.clear();
     for (const auto& name : strings(c["pattern"], w["pattern"])) {
       const auto p = parse_net_pattern(name);
-      if (!p) w["pattern"].fail(fmt::format("unknown pattern \"{}\" (expected ring, random or allreduce)", name));
+      if (!p) w["pattern"].fail(fmt::format("unknown pattern \"{}\" (expected ring, random, pairs or allreduce)", name));
       patterns.push_back(*p);
     }
   }

@@ -26,6 +26,20 @@ struct CaseStats {
   double median = 0, mad = 0;
 };
 
+void set_median_and_mad(CaseStats& st) {
+  st.median = median_of(st.values);
+  std::vector<double> dev;
+  for (double v : st.values) dev.push_back(std::abs(v - st.median));
+  st.mad = median_of(dev);
+}
+
+// A node's case of that key: the first, when a suite lists a case twice (each node is counted
+// once per case).
+const CaseRates* find_case(const RunRates& run, const std::string& key) {
+  const auto it = std::find_if(run.cases.begin(), run.cases.end(), [&](const CaseRates& c) { return c.key == key; });
+  return it == run.cases.end() ? nullptr : &*it;
+}
+
 // Per case key, in the order first seen: the passed values over the fleet.
 std::vector<std::pair<std::string, CaseStats>> fleet_cases(const std::vector<std::pair<std::string, RunRates>>& runs) {
   std::vector<std::pair<std::string, CaseStats>> cases;
@@ -34,15 +48,76 @@ std::vector<std::pair<std::string, CaseStats>> fleet_cases(const std::vector<std
     for (const auto& c : run.cases) {
       auto [it, fresh] = index.emplace(c.key, cases.size());
       if (fresh) cases.push_back({c.key, CaseStats{c.unit, {}, 0, 0}});
-      if (c.status == "passed" && !c.rates.empty()) cases[it->second].second.values.push_back(median_of(c.rates));
+      if (&c == find_case(run, c.key) && c.status == "passed" && !c.rates.empty())
+        cases[it->second].second.values.push_back(median_of(c.rates));
     }
-  for (auto& [key, st] : cases) {
-    st.median = median_of(st.values);
-    std::vector<double> dev;
-    for (double v : st.values) dev.push_back(std::abs(v - st.median));
-    st.mad = median_of(dev);
-  }
+  for (auto& [key, st] : cases) set_median_and_mad(st);
   return cases;
+}
+
+// The slow rule for a passed value against the values of its peers (nodes, or links).
+void judge_value(FleetRow& row, double x, const CaseStats& st, const FleetOptions& o, const char* peers) {
+  row.value = x;
+  if (st.median > 0) row.deviation = (x - st.median) / st.median;
+  if (st.mad > 0) row.robust_z = kMadScale * (x - st.median) / st.mad;
+  const bool below = row.deviation && *row.deviation < -o.threshold;
+  const bool beyond_noise = st.mad > 0 ? *row.robust_z < -o.z_limit : x < st.median;
+  if (below && beyond_noise && st.values.size() >= 3) {
+    row.verdict = "slow";
+    row.reason = fmt::format("{:.1f}% below the fleet median of {} {}", -100 * *row.deviation, st.values.size(), peers);
+  }
+}
+
+// One link into a node, from an all-pairs interconnect case's details.
+struct Link {
+  std::string node, key, from;  // key: the case's; from: the sending node
+  double value = 0;             // GB/s
+};
+
+// The links of every passed all-pairs case, in node order.
+std::vector<Link> pair_links(const Fleet& fleet, const std::vector<std::pair<std::string, RunRates>>& runs,
+                             const std::vector<std::size_t>& run_of) {
+  std::map<int, std::string> node_of_rank;
+  for (const auto& n : fleet.nodes) node_of_rank[n.rank] = n.node;
+  std::vector<Link> links;
+  for (std::size_t i = 0; i < fleet.nodes.size(); ++i) {
+    if (fleet.nodes[i].status != "measured") continue;
+    const RunRates& run = runs[run_of[i]].second;
+    const json& results = fleet.nodes[i].document["results"];
+    for (std::size_t k = 0; k < results.size() && k < run.cases.size(); ++k) {
+      const json& r = results[k];
+      if (&run.cases[k] != find_case(run, run.cases[k].key) || r.value("status", "") != "passed" ||
+          r.value("kernel", "") != "net")
+        continue;
+      const json details = r.value("details", json::object());
+      for (const json& l : details.is_object() ? details.value("links", json::array()) : json::array()) {
+        const json from_rank = l.is_object() ? l.value("from_rank", json()) : json(), rate = l.is_object() ? l.value("bytes_per_s", json()) : json();
+        if (!from_rank.is_number_integer() || !rate.is_number()) continue;
+        const int from = from_rank.get<int>();
+        const auto name = node_of_rank.find(from);
+        links.push_back({fleet.nodes[i].node, run.cases[k].key,
+                         name == node_of_rank.end() ? "rank " + std::to_string(from) : name->second,
+                         rate.get<double>() * 1e-9});
+      }
+    }
+  }
+  return links;
+}
+
+// A row per link, judged against every link of its case: a slow link is named by its two nodes.
+std::vector<FleetRow> link_rows(const std::vector<Link>& links, const FleetOptions& o) {
+  std::map<std::string, CaseStats> stats;
+  for (const auto& l : links) stats[l.key].values.push_back(l.value);
+  for (auto& [key, st] : stats) set_median_and_mad(st);
+  std::vector<FleetRow> rows;
+  for (const auto& l : links) {
+    const CaseStats& st = stats[l.key];
+    FleetRow row{l.node, l.key + " <- " + l.from, "GB/s", "ok", "", std::nullopt, st.median, std::nullopt, std::nullopt,
+                 st.values.size()};
+    judge_value(row, l.value, st, o, "links");
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 FleetRow judge_case(const std::string& node, const std::string& key, const CaseStats& st, const CaseRates* c,
@@ -75,16 +150,7 @@ FleetRow judge_case(const std::string& node, const std::string& key, const CaseS
     }
     return row;
   }
-  const double x = median_of(c->rates);
-  row.value = x;
-  if (st.median > 0) row.deviation = (x - st.median) / st.median;
-  if (st.mad > 0) row.robust_z = kMadScale * (x - st.median) / st.mad;
-  const bool below = row.deviation && *row.deviation < -o.threshold;
-  const bool beyond_noise = st.mad > 0 ? *row.robust_z < -o.z_limit : x < st.median;
-  if (below && beyond_noise && st.values.size() >= 3) {
-    row.verdict = "slow";
-    row.reason = fmt::format("{:.1f}% below the fleet median of {} nodes", -100 * *row.deviation, st.values.size());
-  }
+  judge_value(row, median_of(c->rates), st, o, "nodes");
   return row;
 }
 
@@ -141,6 +207,7 @@ FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
   }
   rep.measured_nodes = runs.size();
   const auto cases = fleet_cases(runs);
+  const auto links = link_rows(pair_links(fleet, runs, run_of), o);
 
   for (std::size_t i = 0; i < fleet.nodes.size(); ++i) {
     const FleetNode& n = fleet.nodes[i];
@@ -154,12 +221,15 @@ FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
     } else {
       const RunRates& run = runs[run_of[i]].second;
       for (const auto& [key, st] : cases) {
-        const auto it = std::find_if(run.cases.begin(), run.cases.end(), [&](const CaseRates& c) { return c.key == key; });
-        FleetRow row = judge_case(n.node, key, st, it == run.cases.end() ? nullptr : &*it, o,
-                                  rep.measured_nodes < fleet.nodes.size());
+        FleetRow row = judge_case(n.node, key, st, find_case(run, key), o, rep.measured_nodes < fleet.nodes.size());
         raise(row.verdict, key + ": " + row.reason);
         rep.rows.push_back(std::move(row));
       }
+      for (const auto& row : links)
+        if (row.node == n.node) {
+          raise(row.verdict, row.key + ": " + row.reason);
+          rep.rows.push_back(row);
+        }
       for (auto& row : baseline_rows(n.node, run, o)) {
         raise(row.verdict, row.key + ": " + row.reason);
         rep.rows.push_back(std::move(row));

@@ -11,6 +11,10 @@
 // - a passed case more than `threshold` below the fleet median and with a robust z below
 //   -z_limit is slow (with a MAD of 0, the deviation alone decides); it takes at least three
 //   nodes with the case passed, since with two there is no majority to call one of them slow;
+// - an all-pairs interconnect case also gives a row per link into the node ("<case> <- <node>"),
+//   judged by the same slow rule against every link of that case in the fleet: a slow link makes
+//   both its nodes slow;
+// - a case a suite lists twice counts once per node (its first result);
 // - everything else is ok.
 // - with baselines (one per node type, configs/baselines/ format, naming the system in "match"):
 //   each node that a baseline's "match" fits is also judged against its references; a rate

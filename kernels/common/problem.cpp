@@ -245,13 +245,14 @@ std::string_view to_string(NetPattern p) {
   switch (p) {
     case NetPattern::ring: return "ring";
     case NetPattern::random: return "random";
+    case NetPattern::pairs: return "pairs";
     case NetPattern::allreduce: return "allreduce";
   }
   return "?";
 }
 
 std::optional<NetPattern> parse_net_pattern(std::string_view name) {
-  for (NetPattern p : {NetPattern::ring, NetPattern::random, NetPattern::allreduce})
+  for (NetPattern p : {NetPattern::ring, NetPattern::random, NetPattern::pairs, NetPattern::allreduce})
     if (to_string(p) == name) return p;
   return std::nullopt;
 }
@@ -276,8 +277,32 @@ int NetProblem::source(int rank, int ranks) const {
   return partner < order.size() ? order[partner] : rank;
 }
 
+// The circle method: with m = ranks (odd) or ranks - 1 (even), in round r rank i < m meets
+// (2r - i) mod m; the one that would meet itself meets rank m instead (even), or sits out (odd).
+std::vector<int> NetProblem::pair_schedule(int rank, int ranks) {
+  const int m = ranks % 2 ? ranks : ranks - 1;
+  std::vector<int> partner(static_cast<std::size_t>(m));
+  for (int r = 0; r < m; ++r) {
+    int p = rank == m ? r : ((2 * r - rank) % m + m) % m;  // rank m (even count) meets the one left over
+    if (p == rank && rank != m) p = ranks % 2 ? rank : m;
+    partner[static_cast<std::size_t>(r)] = p;
+  }
+  return partner;
+}
+
+std::int64_t NetProblem::iterations_per_partner() const {
+  return std::max<std::int64_t>(1, iterations() / std::max(1, ranks - 1));
+}
+
 WorkModel NetProblem::work() const {
   WorkModel w;
+  if (pattern == NetPattern::pairs) {
+    const int partners = std::max(1, ranks - 1);
+    w.bytes = w.bytes_actual = static_cast<double>(bytes) * static_cast<double>(iterations_per_partner()) * partners;
+    w.formula = fmt::format("bytes = bytes received by this rank = message bytes * {} iterations * {} partners",
+                            iterations_per_partner(), partners);
+    return w;
+  }
   w.bytes = w.bytes_actual = static_cast<double>(bytes) * static_cast<double>(iterations());
   w.formula = pattern == NetPattern::allreduce
                   ? fmt::format("bytes = message bytes * {} iterations (algorithm bandwidth; bus bandwidth = "
@@ -289,7 +314,9 @@ WorkModel NetProblem::work() const {
 std::string NetProblem::id() const { return fmt::format("net/{}/{}/b{}", to_string(dtype), to_string(pattern), bytes); }
 
 json NetProblem::to_json() const {
-  return json{{"pattern", to_string(pattern)}, {"bytes", bytes}, {"dtype", to_string(dtype)}, {"iterations", iterations()}};
+  json j{{"pattern", to_string(pattern)}, {"bytes", bytes}, {"dtype", to_string(dtype)}, {"iterations", iterations()}};
+  if (pattern == NetPattern::pairs) j.update(json{{"ranks", ranks}, {"iterations_per_partner", iterations_per_partner()}});
+  return j;
 }
 
 bool rated_in_bytes(std::string_view kernel) { return kernel == "stream" || kernel == "net"; }

@@ -1,11 +1,13 @@
 #pragma once
 // Problems: immutable named-field descriptions of one unit of work. Each family computes its
 // own work model (FLOPs, bytes, formula) and reproducible id here, and nowhere else.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -111,7 +113,7 @@ struct ConvProblem {
 // saying what is wrong (unknown key, missing number, invalid shape).
 ConvProblem parse_conv_descriptor(std::string_view desc);
 
-enum class NetPattern { ring, random, allreduce };
+enum class NetPattern { ring, random, pairs, allreduce };
 std::string_view to_string(NetPattern p);
 std::optional<NetPattern> parse_net_pattern(std::string_view name);
 
@@ -122,6 +124,10 @@ std::optional<NetPattern> parse_net_pattern(std::string_view name);
 // - random: ranks in random pairs (seeded, the same on every rank), each pair exchanging both
 //   ways: a rank's figure is its pair's link, so a slow link is named by its two nodes (with an
 //   odd number of ranks, the one left over sends to itself, which its details say);
+// - pairs: every pair of ranks, in rounds (a round-robin schedule: in each round every rank
+//   exchanges both ways with one partner, all pairs at once); each link's rate is in the
+//   details, so a slow link is named by its two nodes. Up to kMaxPairsRanks ranks: the rounds
+//   grow with the fleet;
 // - allreduce: MPI_Allreduce (sum) of bytes / 8 fp64 values; the headline is the algorithm
 //   bandwidth (bytes / time), the bus bandwidth of nccl-tests (x 2(n-1)/n) is in the details.
 // A rank's figure is the link into it, so a slow link is named by the node at its end.
@@ -134,6 +140,10 @@ struct NetProblem {
   // How long one exchange may take before the case is an error (a partner died or hangs): a
   // setting of the run (a fleet run's --fleet-timeout), not part of the problem's identity.
   double deadline_s = 120;
+  // The ranks of the fleet run (a setting of the run, like deadline_s): the work of pairs
+  // depends on it. 0 outside a fleet run.
+  int ranks = 0;
+  static constexpr int kMaxPairsRanks = 64;
 
   // Exchanges per run(): enough that one run moves about 64 MiB, at most 1000.
   std::int64_t iterations() const;
@@ -144,10 +154,17 @@ struct NetProblem {
   }
   // The rank `rank` receives from (and, for random, sends to) in pattern ring or random, of `ranks`.
   int source(int rank, int ranks) const;
+  // pairs: `rank`'s partner in each round (itself in the round it sits out, with an odd count).
+  static std::vector<int> pair_schedule(int rank, int ranks);
+  // pairs: exchanges per partner in one run(), so that a run moves about as much as the others.
+  std::int64_t iterations_per_partner() const;
 
   WorkModel work() const;
   std::string id() const;  // net/fp64/ring/b1048576
-  double footprint_bytes() const { return 2.0 * static_cast<double>(bytes); }
+  // A send buffer and a receive buffer (pairs: one per partner).
+  double footprint_bytes() const {
+    return static_cast<double>(bytes) * (1.0 + (pattern == NetPattern::pairs ? std::max(1, ranks - 1) : 1));
+  }
   json to_json() const;
 };
 

@@ -35,7 +35,7 @@ ConvDescs descs(const ConvProblem& p) {
                    {p.pad_h, p.pad_w},                  {pr_h, pr_w}};
 }
 
-dnnl::convolution_forward::primitive_desc primitive(const ConvProblem& p, const ConvDescs& d) {
+dnnl::convolution_forward::primitive_desc primitive(const ConvDescs& d) {
   return dnnl::convolution_forward::primitive_desc(
       dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
                                       d.any_src, d.any_wei, d.any_dst, d.strides, d.dilates, d.pad_l, d.pad_r),
@@ -48,7 +48,7 @@ class ConvOnednn final : public KernelInstance {
   explicit ConvOnednn(const ConvProblem& p) : p_(p), t_(p) {
     auto& ctx = onednn::context();
     const ConvDescs d = descs(p);
-    pd_ = primitive(p, d);
+    pd_ = primitive(d);
     prim_ = dnnl::convolution_forward(pd_);
     user_src_ = memory(d.src, ctx.engine, t_.src.template as<TIn>());
     user_wei_ = memory(d.wei, ctx.engine, t_.wei.template as<TIn>());
@@ -89,6 +89,6 @@ std::unique_ptr<KernelInstance> make_conv_onednn(const ConvProblem& p) {
   }
 }
 
-std::string conv_onednn_implementation(const ConvProblem& p) { return primitive(p, descs(p)).impl_info_str(); }
+std::string conv_onednn_implementation(const ConvProblem& p) { return primitive(descs(p)).impl_info_str(); }
 
 }  // namespace ccb

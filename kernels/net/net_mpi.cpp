@@ -6,10 +6,12 @@
 // could match the failed one's messages.
 #include <mpi.h>
 
+#include <algorithm>
 #include <climits>
 #include <memory>
 #include <string>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -34,18 +36,21 @@ void check_mpi(int status, const char* what) {
 
 class NetMpi final : public KernelInstance {
  public:
-  explicit NetMpi(const NetProblem& p)
-      : p_(p),
-        count_(static_cast<std::size_t>(p.bytes / 8)),
-        send_(std::make_unique<AlignedBuffer>(p.bytes)),
-        recv_(std::make_unique<AlignedBuffer>(p.bytes)) {
+  explicit NetMpi(const NetProblem& p) : p_(p), count_(static_cast<std::size_t>(p.bytes / 8)) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks_);
+    if (p.pattern == NetPattern::pairs) {
+      for (int partner : NetProblem::pair_schedule(rank_, ranks_))
+        if (partner != rank_) partners_.push_back(partner);
+      link_seconds_.resize(partners_.size());
+    }
+    send_ = std::make_unique<AlignedBuffer>(p.bytes);
+    recv_ = std::make_unique<AlignedBuffer>(p.bytes * static_cast<std::int64_t>(std::max<std::size_t>(1, partners_.size())));
     double* s = send_->as<double>();
     for (std::size_t i = 0; i < count_; ++i) s[i] = NetProblem::value(rank_, static_cast<std::int64_t>(i));
     where_[0] = rank_;
     where_[1] = ranks_;
-    if (p.pattern != NetPattern::allreduce) {
+    if (p.pattern == NetPattern::ring || p.pattern == NetPattern::random) {
       from_ = p.source(rank_, ranks_);
       to_ = p.pattern == NetPattern::ring ? (rank_ + 1) % ranks_ : from_;  // random pairs are symmetric
     }
@@ -59,6 +64,7 @@ class NetMpi final : public KernelInstance {
   }
 
   void run() override {
+    if (p_.pattern == NetPattern::pairs) return run_pairs();
     const int n = static_cast<int>(count_);
     for (std::int64_t it = 0; it < p_.iterations(); ++it) {
       MPI_Request reqs[2];
@@ -76,26 +82,66 @@ class NetMpi final : public KernelInstance {
   }
 
   HostView output() override {
-    return HostView{{{"recv", Elem::f64, recv_->as<double>(), count_}, {"rank", Elem::f64, where_, 2}}, std::nullopt};
+    const std::size_t count = count_ * std::max<std::size_t>(1, partners_.size());
+    return HostView{{{"recv", Elem::f64, recv_->as<double>(), count}, {"rank", Elem::f64, where_, 2}}, std::nullopt};
   }
 
   std::string implementation() const override {
-    return p_.pattern == NetPattern::allreduce
-               ? fmt::format("MPI_Iallreduce over {} ranks", ranks_)
-               : fmt::format("MPI_Isend/Irecv, rank {} receives from rank {}", rank_, from_);
+    switch (p_.pattern) {
+      case NetPattern::allreduce: return fmt::format("MPI_Iallreduce over {} ranks", ranks_);
+      case NetPattern::pairs:
+        return fmt::format("MPI_Isend/Irecv with each of {} partners in turn, a barrier between rounds", partners_.size());
+      default: return fmt::format("MPI_Isend/Irecv, rank {} receives from rank {}", rank_, from_);
+    }
   }
 
   json details() override {
     json d{{"rank", rank_}, {"ranks", ranks_}, {"iterations", p_.iterations()}};
-    if (p_.pattern == NetPattern::allreduce)
+    if (p_.pattern == NetPattern::allreduce) {
       d["bus_bandwidth_factor"] = 2.0 * (ranks_ - 1) / ranks_;  // nccl-tests: busbw = algbw * 2(n-1)/n
-    else
+    } else if (p_.pattern == NetPattern::pairs) {
+      // Per link into this rank: the median over the runs of one round's time (the round's
+      // exchanges only, not the barrier before it).
+      json links = json::array();
+      const double moved = static_cast<double>(p_.bytes) * static_cast<double>(p_.iterations_per_partner());
+      for (std::size_t i = 0; i < partners_.size(); ++i) {
+        std::vector<double> t = link_seconds_[i];
+        if (t.empty()) continue;
+        std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
+        const double median = t[t.size() / 2];
+        links.push_back(json{{"from_rank", partners_[i]}, {"seconds", median}, {"bytes_per_s", moved / median}});
+      }
+      d["links"] = std::move(links);
+    } else {
       d["from_rank"] = from_;
-    if (from_ == rank_) d["partner"] = "none (an odd number of ranks): a send to itself";
+      if (from_ == rank_) d["partner"] = "none (an odd number of ranks): a send to itself";
+    }
     return d;
   }
 
  private:
+  // One round per partner (the schedule is the same on every rank): a barrier, so that every
+  // pair starts together, then this round's exchanges, timed.
+  void run_pairs() {
+    const int n = static_cast<int>(count_);
+    for (std::size_t i = 0; i < partners_.size(); ++i) {
+      MPI_Request barrier;
+      check_mpi(MPI_Ibarrier(MPI_COMM_WORLD, &barrier), "MPI_Ibarrier");
+      wait(barrier, "the barrier before round " + std::to_string(i), false);
+      const int partner = partners_[i];
+      double* recv = recv_->as<double>() + i * count_;
+      const double start = MPI_Wtime();
+      for (std::int64_t it = 0; it < p_.iterations_per_partner(); ++it) {
+        MPI_Request reqs[2];
+        check_mpi(MPI_Irecv(recv, n, MPI_DOUBLE, partner, kNetTag, MPI_COMM_WORLD, &reqs[0]), "MPI_Irecv");
+        check_mpi(MPI_Isend(send_->as<double>(), n, MPI_DOUBLE, partner, kNetTag, MPI_COMM_WORLD, &reqs[1]), "MPI_Isend");
+        wait(reqs[0], "the message from rank " + std::to_string(partner));
+        wait(reqs[1], "the message to rank " + std::to_string(partner));
+      }
+      link_seconds_[i].push_back(MPI_Wtime() - start);
+    }
+  }
+
   void wait(MPI_Request& req, const std::string& what, bool cancel = true) {
     if (wait_until_deadline(req, p_.deadline_s, cancel)) return;
     broken() = fmt::format("{} did not complete within {} s: a rank died or hangs", what, p_.deadline_s);
@@ -106,6 +152,8 @@ class NetMpi final : public KernelInstance {
   std::size_t count_;
   std::unique_ptr<AlignedBuffer> send_, recv_;
   int rank_ = 0, ranks_ = 1, from_ = 0, to_ = 0;
+  std::vector<int> partners_;                    // pairs: in round order, rounds sat out left out
+  std::vector<std::vector<double>> link_seconds_;  // pairs: per partner, one per run()
   double where_[2] = {0, 1};
 };
 
@@ -149,7 +197,18 @@ class MpiBackend final : public Backend {
   Availability supports_problem(const Problem& p) const override {
     if (const auto* n = std::get_if<NetProblem>(&p); n && (n->bytes % 8 != 0 || n->bytes / 8 > INT_MAX))
       return {false, fmt::format("{} bytes is not a whole number of fp64 values that one MPI message takes", n->bytes)};
-    return supports(kernel_name(p), dtype_of(p));
+    if (const Availability a = supports(kernel_name(p), dtype_of(p)); !a.ok) return a;
+    if (const auto* n = std::get_if<NetProblem>(&p); n && n->pattern == NetPattern::pairs) {
+      int ranks = 0;
+      MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+      if (ranks > NetProblem::kMaxPairsRanks)
+        return {false, fmt::format("all pairs of {} ranks would take {} rounds: pairs is measured up to {} ranks; "
+                                   "random pairs and the ring cover any number", ranks, ranks - 1 + ranks % 2,
+                                   NetProblem::kMaxPairsRanks)};
+      if (n->ranks != ranks)
+        return {false, fmt::format("the case was set up for {} ranks, not the {} of this run", n->ranks, ranks)};
+    }
+    return {};
   }
 
   void set_threads(int) override {}

@@ -1,7 +1,9 @@
 // Interconnect validation: every received value against the gold value of the rank it came
-// from (NetProblem::value), or for allreduce against the exact sum over all ranks. The values
-// are integers below 2^53, so the comparison is exact.
+// from (NetProblem::value; for pairs, each partner's message in the schedule's order), or for
+// allreduce against the exact sum over all ranks. The values are integers below 2^53, so the
+// comparison is exact.
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -19,10 +21,23 @@ Validation validate_net(const NetProblem& p, const HostView& view) {
   v.zero_fraction = zero_fraction(recv);
   v.mostly_zero = v.zero_fraction > kMostlyZeroFraction;
   v.tolerance = 0;
-  const int source = p.pattern == NetPattern::allreduce ? -1 : p.source(rank, ranks);
+  // The rank each message came from, in the order they lie in recv (-1: the sum over all).
+  std::vector<int> sources;
+  if (p.pattern == NetPattern::pairs) {
+    for (int partner : NetProblem::pair_schedule(rank, ranks))
+      if (partner != rank) sources.push_back(partner);
+  } else {
+    sources.push_back(p.pattern == NetPattern::allreduce ? -1 : p.source(rank, ranks));
+  }
+  const auto per_message = static_cast<std::size_t>(p.bytes / 8);
+  if (recv.count != per_message * sources.size()) {
+    v.detail = fmt::format("{} values received where {} messages of {} were expected", recv.count, sources.size(), per_message);
+    return v;
+  }
   const double n = ranks;
   for (std::size_t i = 0; i < recv.count; ++i) {
-    const auto k = static_cast<std::int64_t>(i);
+    const auto k = static_cast<std::int64_t>(i % per_message);
+    const int source = sources[i / per_message];
     const double want = source >= 0 ? NetProblem::value(source, k)
                                     : 1048576.0 * n * (n + 1) / 2 + n * static_cast<double>(k % 1048576);
     const double err = std::abs(got[i] - want) / want;

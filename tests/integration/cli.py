@@ -38,7 +38,7 @@ def check_schema(doc, schema_path):
     jsonschema.Draft202012Validator.check_schema(schema)
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=str)
     if errors:
-        fail("result does not match the schema:\n" + "\n".join(
+        fail(f"document does not match {os.path.basename(schema_path)}:\n" + "\n".join(
             f"  {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]))
 
 
@@ -310,6 +310,7 @@ def cmd_fleet_mpi(argv):
     if p.returncode != 0:
         fail(f"4-rank fleet run: exit {p.returncode}\n{p.stdout}{p.stderr}")
     doc = fleet_doc(out)
+    check_schema(doc, os.path.join(os.path.dirname(schema), "fleet.schema.json"))
     if doc["status"] != "complete" or doc["measured_nodes"] != 4 or len(doc["nodes"]) != 4:
         fail(f"expected 4 measured nodes, got status {doc['status']}, {doc['measured_nodes']} measured")
     if [n["node"] for n in doc["nodes"]] != [f"node{r}" for r in range(4)]:
@@ -319,8 +320,12 @@ def cmd_fleet_mpi(argv):
         if n["document"]["status"] != "complete" or any(r["status"] != "passed" for r in n["document"]["results"]):
             fail(f"{n['node']}: not every case passed")
     nets = [r for n in doc["nodes"] for r in n["document"]["results"] if r["kernel"] == "net"]
-    if len(nets) != 8 or any(r["validation"]["method"] not in ("gold-values", "exact-sum") for r in nets):
-        fail(f"expected 8 validated interconnect results (2 per node), got {len(nets)}")
+    if len(nets) != 12 or any(r["validation"]["method"] not in ("gold-values", "exact-sum") for r in nets):
+        fail(f"expected 12 validated interconnect results (3 per node), got {len(nets)}")
+    links = [(n["node"], link["from_rank"]) for n in doc["nodes"] for r in n["document"]["results"]
+             if r["problem"].get("pattern") == "pairs" for link in r["details"]["links"]]
+    if sorted(links) != sorted((f"node{a}", b) for a in range(4) for b in range(4) if a != b):
+        fail(f"pairs: expected every link of 4 ranks once in each direction, got {links}")
     print(f"ok: 4 ranks in {took:.1f} s, gathered {doc['gather_seconds']:.2f} s after rank 0's own run")
     print(subprocess.run([exe, "fleet", out], capture_output=True, text=True).stdout)
 
@@ -347,6 +352,7 @@ def cmd_fleet_mpi(argv):
     p, took = mpirun(mpiexec, ["--enable-recovery", "-np", "4"] + run + ["--out", died, "--fleet-timeout", "5"],
                      {"CCBENCH_TEST_FAULT": "exit:1"}, timeout=120)
     doc = fleet_doc(died)
+    check_schema(doc, os.path.join(os.path.dirname(schema), "fleet.schema.json"))
     missing = [n for n in doc["nodes"] if n["status"] == "missing"]
     if doc["measured_nodes"] != 3 or [n["node"] for n in missing] != ["node1"]:
         fail(f"dead rank: {doc['measured_nodes']} measured, missing {[n['node'] for n in missing]}")

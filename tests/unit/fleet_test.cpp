@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>
@@ -146,6 +147,54 @@ TEST(FleetReport, ACaseSkippedEverywhereIsNotAFinding) {
                                {});
   EXPECT_EQ(r.defective_nodes, 0u);
   EXPECT_EQ(row(r, "n0", "m8192").verdict, "skipped");
+}
+
+TEST(FleetReport, ACaseListedTwiceCountsOncePerNode) {
+  // Node 0 lists the case twice, its second result much faster: the fleet median and the peer
+  // count stay those of one result per node.
+  const auto r = analyse_fleet(fleet_of([](std::size_t i, std::vector<json>& res) {
+                                 if (i == 0) res.push_back(result("gemm/fp64/m4096n4096k4096", "passed", {0.1, 0.1}));
+                               }),
+                               {});
+  const FleetRow& x = row(r, "n1", "m4096");
+  EXPECT_EQ(x.peers, 5u);
+  EXPECT_NEAR(*x.median, 1.0 / 1.004 * 1e3, 1.0);
+  EXPECT_EQ(r.slow_nodes + r.defective_nodes, 0u);
+}
+
+// An all-pairs interconnect result of node `rank` of `ranks`: each link 10 GB/s but those
+// listed in `slow`, at 4 GB/s.
+json pairs_result(int rank, int ranks, const std::vector<std::pair<int, int>>& slow) {
+  json links = json::array();
+  for (int from = 0; from < ranks; ++from) {
+    if (from == rank) continue;
+    const bool s = std::find(slow.begin(), slow.end(), std::pair{rank, from}) != slow.end();
+    links.push_back(json{{"from_rank", from}, {"seconds", 0.01}, {"bytes_per_s", s ? 4e9 : 1e10 * (1 + 0.001 * from)}});
+  }
+  json r = result("net/fp64/pairs/b1048576", "passed", {0.1, 0.1});
+  r["kernel"] = "net";
+  r["backend"] = "mpi";
+  r["work"] = {{"flops", 0.0}, {"bytes", 6e8}};
+  r["details"] = {{"rank", rank}, {"ranks", ranks}, {"links", links}};
+  return r;
+}
+
+TEST(FleetReport, ASlowLinkNamesItsTwoNodes) {
+  const std::vector<std::pair<int, int>> slow{{1, 3}, {3, 1}};  // the link between n1 and n3, both ways
+  const auto r = analyse_fleet(fleet_of([&](std::size_t i, std::vector<json>& res) {
+                                 res.push_back(pairs_result(static_cast<int>(i), 6, slow));
+                               },
+                               6),
+                               {});
+  const FleetRow& link = row(r, "n1", "pairs/b1048576 <- n3");
+  EXPECT_EQ(link.verdict, "slow");
+  EXPECT_EQ(link.peers, 30u);  // every link of 6 nodes, each way
+  EXPECT_NEAR(*link.value, 4.0, 1e-9);
+  EXPECT_NE(link.reason.find("below the fleet median of 30 links"), std::string::npos) << link.reason;
+  EXPECT_EQ(row(r, "n3", "pairs/b1048576 <- n1").verdict, "slow");
+  for (const char* n : {"n1", "n3"}) EXPECT_EQ(verdict(r, n).verdict, "slow") << n;
+  for (const char* n : {"n0", "n2", "n4", "n5"}) EXPECT_EQ(verdict(r, n).verdict, "ok") << n;
+  EXPECT_EQ(row(r, "n0", "pairs/b1048576 <- n3").verdict, "ok");
 }
 
 TEST(FleetReport, RenderersNameTheOutlier) {

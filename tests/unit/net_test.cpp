@@ -4,6 +4,8 @@
 #include <set>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "kernels/common/problem.hpp"
 #include "kernels/common/validation.hpp"
 
@@ -41,6 +43,32 @@ TEST(NetProblem, RandomPairingPairsEveryRankButTheOddOneOut) {
   EXPECT_EQ(NetProblem({NetPattern::ring, 8}).source(0, 4), 3);
 }
 
+TEST(NetProblem, PairScheduleMeetsEveryOtherRankOnceInMatchedRounds) {
+  for (int ranks : {2, 3, 4, 5, 8, 17, 63, 64}) {
+    std::vector<std::vector<int>> s;
+    for (int r = 0; r < ranks; ++r) s.push_back(NetProblem::pair_schedule(r, ranks));
+    const std::size_t rounds = static_cast<std::size_t>(ranks % 2 ? ranks : ranks - 1);
+    for (int r = 0; r < ranks; ++r) {
+      ASSERT_EQ(s[static_cast<std::size_t>(r)].size(), rounds) << ranks;
+      std::set<int> met;
+      for (std::size_t k = 0; k < rounds; ++k) {
+        const int p = s[static_cast<std::size_t>(r)][k];
+        ASSERT_GE(p, 0);
+        ASSERT_LT(p, ranks);
+        EXPECT_EQ(s[static_cast<std::size_t>(p)][k], r) << "round " << k << " of " << ranks << " is a matching";
+        if (p != r) EXPECT_TRUE(met.insert(p).second) << r << " meets " << p << " twice";
+      }
+      EXPECT_EQ(met.size(), static_cast<std::size_t>(ranks - 1)) << "rank " << r << " of " << ranks;
+    }
+  }
+  NetProblem p{NetPattern::pairs, 1 << 20};
+  p.ranks = 8;
+  EXPECT_EQ(p.iterations_per_partner(), 64 / 7);
+  EXPECT_DOUBLE_EQ(p.work().bytes, 7.0 * 9 * (1 << 20));
+  EXPECT_DOUBLE_EQ(p.footprint_bytes(), 8.0 * (1 << 20));
+  EXPECT_EQ(p.id(), "net/fp64/pairs/b1048576");
+}
+
 struct Received {
   std::vector<double> recv;
   double where[2];
@@ -71,6 +99,25 @@ TEST(NetValidation, CatchesAWrongValueAWrongSenderAndNothingReceived) {
   }
   std::fill(r.recv.begin(), r.recv.end(), 0.0);
   EXPECT_TRUE(validate_net(ring, r.view()).mostly_zero);
+}
+
+TEST(NetValidation, PairsChecksEveryPartnersMessage) {
+  NetProblem p{NetPattern::pairs, 4096};
+  p.ranks = 7;
+  const int rank = 3;
+  std::vector<int> from;
+  for (int q : NetProblem::pair_schedule(rank, 7))
+    if (q != rank) from.push_back(q);
+  Received r{std::vector<double>(512 * from.size()), {double(rank), 7}};
+  for (std::size_t i = 0; i < r.recv.size(); ++i) r.recv[i] = NetProblem::value(from[i / 512], std::int64_t(i % 512));
+  EXPECT_TRUE(validate_net(p, r.view()).ok);
+  // The last partner's message replaced by another's: one message of six from the wrong rank.
+  for (std::size_t i = 0; i < 512; ++i) r.recv[5 * 512 + i] = r.recv[i];
+  const auto v = validate_net(p, r.view());
+  EXPECT_FALSE(v.ok);
+  EXPECT_NE(v.detail.find(fmt::format("recv[{}]", 5 * 512)), std::string::npos) << v.detail;
+  r.recv.resize(512 * 5);  // one message short
+  EXPECT_FALSE(validate_net(p, r.view()).ok);
 }
 
 TEST(NetValidation, AllreduceIsTheExactSumOverAllRanks) {
