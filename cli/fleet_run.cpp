@@ -134,8 +134,7 @@ void remeasure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, const std::ve
   for (std::size_t i = 0; i < first.cases.size() && i < s.suite.cases.size(); ++i) {
     const CaseRates& c = first.cases[i];
     if (std::find(keys.begin(), keys.end(), c.key) == keys.end()) continue;
-    Result r = s.runner->run(s.suite.cases[i]);
-    apply_fault(fault, rank, r);
+    Result r = run_case(s, s.suite.cases[i], fault, rank);
     peaks.take(r);
     r.notes.push_back(fmt::format("measured twice: the first median, {:.4g} {}, was slow against the fleet; this is "
                                   "the second", median_of(c.rates), c.unit));
@@ -330,7 +329,10 @@ int run_fleet(const RunArgs& a, const std::vector<std::string>& argv) {
         n->ranks = comm->size();
       }
     fault = test_fault_from_env();
-    if (comm->rank() == 0) out = result_path(a.out, "fleet-" + name);
+    if (comm->rank() == 0) {
+      out = result_path(a.out, "fleet-" + name);
+      s.files_dir = files_dir_for(out);
+    }
     mine = fingerprint(s);
   } catch (const UsageError& e) {
     mine = std::string(kRefused) + e.what();

@@ -56,11 +56,16 @@ std::filesystem::path result_path(const std::string& given, const std::string& d
   return out;
 }
 
+std::filesystem::path files_dir_for(const std::filesystem::path& out) {
+  return out.parent_path() / (out.stem().string() + ".files");
+}
+
 int run_node(const RunArgs& a, const std::vector<std::string>& argv) {
   RunSetup s;
   set_up(a, s);
   const TestFault fault = test_fault_from_env();
   const std::filesystem::path out = result_path(a.out, hostname());
+  s.files_dir = files_dir_for(out);
   if (!a.gbench_json.empty()) check_writable(a.gbench_json);
   if (!a.history.empty()) HistoryStore(a.history, true);  // a bad database is refused before measuring
   json system = probe_and_warn(s.registry);
@@ -140,6 +145,43 @@ void apply_fault(const TestFault& fault, int rank, Result& r) {
   r.notes.push_back(fmt::format("test fault (CCBENCH_TEST_FAULT): times scaled by {}", fault.factor));
 }
 
+namespace {
+
+// Moves the files a case left for checking (its details' "output_dir") into s.files_dir.
+void keep_files(const RunSetup& s, Result& r) {
+  if (s.files_dir.empty() || !r.details.is_object() || !r.details.contains("output_dir") ||
+      !r.details["output_dir"].is_string())
+    return;
+  const std::filesystem::path from = r.details["output_dir"].get<std::string>();
+  std::string name = r.name();
+  for (char& ch : name)
+    if (ch == '/' || ch == '@' || ch == ':') ch = '_';
+  const std::filesystem::path to = s.files_dir / name;
+  std::error_code ec;
+  std::filesystem::create_directories(s.files_dir, ec);
+  std::filesystem::remove_all(to, ec);
+  std::filesystem::rename(from, to, ec);
+  if (ec) {  // another file system: copy, then remove
+    ec.clear();
+    std::filesystem::copy(from, to, std::filesystem::copy_options::recursive, ec);
+    if (ec) {
+      r.notes.push_back(fmt::format("the case's files stay in {}: {}", from.string(), ec.message()));
+      return;
+    }
+    std::filesystem::remove_all(from, ec);
+  }
+  r.details["output_dir"] = to.string();
+}
+
+}  // namespace
+
+Result run_case(RunSetup& s, const Case& c, const TestFault& fault, int rank) {
+  Result r = s.runner->run(c);
+  keep_files(s, r);
+  apply_fault(fault, rank, r);
+  return r;
+}
+
 void measure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, bool quiet, const TestFault& fault, int rank,
              const std::function<void()>& after_case) {
   Runner& runner = *s.runner;
@@ -154,8 +196,7 @@ void measure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, bool quiet, con
       r = runner.not_run(c, "not run: the run was interrupted");
     } else {
       progress.start(i, c.backend + " " + problem_id(c.problem));
-      r = runner.run(c);
-      apply_fault(fault, rank, r);
+      r = run_case(s, c, fault, rank);
       peaks.take(r);
     }
     progress.done(i, r);

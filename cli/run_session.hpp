@@ -41,6 +41,9 @@ struct RunSetup {
   HardwareTables hardware;
   std::vector<RatingBasis> bases;
   json suite_section;  // the document's "suite"
+  // Where files a case leaves for checking (hpcc's output) are moved: beside the result
+  // document, <result stem>.files/<case>/; empty: they stay where the case left them.
+  std::filesystem::path files_dir;
   std::unique_ptr<Runner> runner;  // made last: it sets the backends' threads, which the probe records
 };
 // Fills `s` from the arguments; throws UsageError for bad input.
@@ -62,6 +65,10 @@ TestFault test_fault_from_env();
 // Scales the times of `r` when `fault` slows `rank`.
 void apply_fault(const TestFault& fault, int rank, Result& r);
 
+// One case: the runner's result, the files it left moved into s.files_dir, the planted fault
+// applied.
+Result run_case(RunSetup& s, const Case& c, const TestFault& fault, int rank);
+
 // True once SIGINT or SIGTERM arrived (after install_interrupt_handler()).
 bool interrupted();
 void install_interrupt_handler();
@@ -77,6 +84,8 @@ int exit_code(const ResultDocument& doc);
 
 // --out, or results/<hostname>-<UTC time>.json (its directory created), checked writable.
 std::filesystem::path result_path(const std::string& out, const std::string& default_stem);
+// <dir>/<stem>.files for the result document `out`.
+std::filesystem::path files_dir_for(const std::filesystem::path& out);
 
 // One node: writes its result document after every case.
 int run_node(const RunArgs& a, const std::vector<std::string>& argv);

@@ -72,6 +72,55 @@ void add_net_cases(const ijson& c, const Where& w, const std::vector<std::string
         for (std::int64_t bytes : sizes) out.push_back(Case{b, NetProblem{p, bytes, d}, {}});
 }
 
+// HPL through hpcc: "n" (an order, or a fraction of this node's memory such as "80%": N =
+// floor(sqrt(f * memory / 8) / NB) * NB), "nb" (default 192), "p" and "q" (default: as square
+// as possible), "processes" (default: one per core), "timeout" (seconds for all repetitions).
+void add_hpl_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
+                   const std::vector<DType>& dtypes, const SuiteContext& ctx, std::vector<Case>& out) {
+  reject_unknown_keys(c, w, {"kernel", "backend", "dtype", "n", "nb", "p", "q", "processes", "timeout"});
+  HplProblem h;
+  if (c.contains("nb")) h.nb = positive_int(c["nb"], w["nb"], 4096);
+  const auto& n = required(c, "n", w);
+  if (n.is_string()) {
+    const std::string text = n.get<std::string>();
+    double pct = 0;
+    std::size_t used = 0;
+    try {
+      pct = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || text.substr(used) != "%" || !(pct > 0 && pct <= 95))
+      w["n"].fail(fmt::format("expected an order or a share of memory between 0% and 95% such as \"80%\", got \"{}\"", text));
+    if (ctx.memory_bytes == 0) w["n"].fail("a share of memory needs the memory size, which this machine does not report");
+    h.memory_fraction = pct / 100;
+    h.n = HplProblem::n_for_memory(h.memory_fraction, static_cast<double>(ctx.memory_bytes), h.nb);
+    if (h.n < h.nb) w["n"].fail(fmt::format("{} of {} gives no whole block of NB = {}", text, gb(static_cast<double>(ctx.memory_bytes)), h.nb));
+  } else {
+    h.n = positive_int(n, w["n"], kMaxDim);
+  }
+  if (c.contains("p") != c.contains("q")) w[c.contains("p") ? "q" : "p"].fail("expected both p and q, or neither");
+  if (c.contains("p")) {
+    h.p = static_cast<int>(positive_int(c["p"], w["p"], 1 << 20));
+    h.q = static_cast<int>(positive_int(c["q"], w["q"], 1 << 20));
+  }
+  if (c.contains("processes")) h.processes = static_cast<int>(positive_int(c["processes"], w["processes"], 1 << 20));
+  if (h.p > 0 && h.processes > 0 && h.p * h.q != h.processes)
+    w["p"].fail(fmt::format("a {}x{} grid is not {} processes", h.p, h.q, h.processes));
+  if (c.contains("timeout")) {
+    const auto& t = c["timeout"];
+    if (!t.is_number() || !(t.get<double>() >= 1 && t.get<double>() <= 7 * 86400))
+      w["timeout"].fail(fmt::format("expected seconds between 1 and 604800, got {}", t.dump()));
+    h.timeout_s = t.get<double>();
+  }
+  for (DType d : dtypes)
+    for (const auto& b : backends) {
+      HplProblem p = h;
+      p.dtype = d;
+      out.push_back(Case{b, p, {}});
+    }
+}
+
 void add_stream_cases(const ijson& c, const Where& w, const std::vector<std::string>& backends,
                       const std::vector<DType>& dtypes, const SuiteContext& ctx,
                       std::vector<Case>& out) {
@@ -208,6 +257,8 @@ void add_cases(const ijson& c, const Where& w, const SuiteContext& ctx, std::vec
     add_conv_cases(c, w, backends, dtypes, out);
   else if (kernel == "net")
     add_net_cases(c, w, backends, dtypes, out);
+  else if (kernel == "hpl")
+    add_hpl_cases(c, w, backends, dtypes, ctx, out);
   else
     w["kernel"].fail(fmt::format("unknown kernel \"{}\" (expected one of: {})", kernel, kernel_names()));
 }
@@ -307,7 +358,7 @@ void filter_cases(Suite& suite, const std::vector<std::string>& backends,
   for (const auto& k : kernels) {
     const auto slash = k.find('/');
     const std::string family = k.substr(0, slash);
-    const bool ok = ((family == "gemm" || family == "peak" || family == "conv" || family == "net") &&
+    const bool ok = ((family == "gemm" || family == "peak" || family == "conv" || family == "net" || family == "hpl") &&
                      slash == std::string::npos) ||
                     (family == "stream" && (slash == std::string::npos ||
                                             parse_stream_op(k.substr(slash + 1))));

@@ -33,6 +33,10 @@ class KernelInstance {
   // Seconds the last run() took, when the instance timed itself (GPU events over back-to-back
   // launches); nullopt lets the runner time run() with the host clock.
   virtual std::optional<double> timed_seconds() const { return std::nullopt; }
+  // For an instance that runs a program which times itself (HPL through hpcc): runs all
+  // `repetitions` in one go and returns the program's time of each; the runner then neither
+  // warms up nor times run(). nullopt (the default, and without running anything) otherwise.
+  virtual std::optional<std::vector<double>> run_all(int /*repetitions*/) { return std::nullopt; }
   // Whether ordinary stores first read the line they write (CPU caches: write-allocate). GPU
   // stores do not, so their write-allocate traffic is not counted.
   virtual bool stores_allocate() const { return true; }

@@ -9,6 +9,7 @@ namespace ccb {
 
 std::unique_ptr<Backend> make_openblas_backend();
 std::unique_ptr<Backend> make_openmp_backend();
+std::unique_ptr<Backend> make_hpcc_backend();
 #ifdef CCBENCH_HAVE_ONEDNN
 std::unique_ptr<Backend> make_onednn_backend();
 #endif
@@ -57,6 +58,7 @@ std::unique_ptr<Backend> make_unbuilt_backend(const std::string& name, std::vect
 void register_builtin_backends(Registry& registry) {
   registry.add(make_openblas_backend());
   registry.add(make_openmp_backend());
+  registry.add(make_hpcc_backend());
 #ifdef CCBENCH_HAVE_ONEDNN
   registry.add(make_onednn_backend());
 #else

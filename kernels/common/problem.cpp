@@ -1,6 +1,7 @@
 #include "kernels/common/problem.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cctype>
 #include <map>
@@ -319,13 +320,55 @@ json NetProblem::to_json() const {
   return j;
 }
 
+std::int64_t HplProblem::n_for_memory(double fraction, double memory_bytes, std::int64_t nb) {
+  const double n = std::sqrt(fraction * memory_bytes / 8.0);
+  return static_cast<std::int64_t>(std::floor(n / static_cast<double>(nb))) * nb;
+}
+
+std::pair<int, int> HplProblem::grid_for(int ranks) {
+  int p = 1;
+  for (int d = 1; d * d <= ranks; ++d)
+    if (ranks % d == 0) p = d;
+  return {p, ranks / std::max(p, 1)};
+}
+
+WorkModel HplProblem::work() const {
+  const double x = static_cast<double>(n);
+  WorkModel w;
+  w.flops = 2.0 / 3.0 * x * x * x + 1.5 * x * x;
+  w.bytes = w.bytes_actual = 8.0 * x * x;
+  w.formula = fmt::format("flops = 2/3 N^3 + 3/2 N^2 (HPL's operation count), N = {}; bytes = the matrix, 8 N^2", n);
+  return w;
+}
+
+std::string HplProblem::id() const {
+  std::string id = memory_fraction > 0 ? fmt::format("hpl/{}/mem{:g}nb{}", to_string(dtype), 100 * memory_fraction, nb)
+                                       : fmt::format("hpl/{}/n{}nb{}", to_string(dtype), n, nb);
+  if (p > 0) id += fmt::format("p{}q{}", p, q);
+  if (processes > 0) id += fmt::format("r{}", processes);
+  return id;
+}
+
+json HplProblem::to_json() const {
+  json j{{"n", n}, {"nb", nb}, {"dtype", to_string(dtype)}};
+  if (memory_fraction > 0) j["memory_fraction"] = memory_fraction;
+  if (p > 0) j.update(json{{"p", p}, {"q", q}});
+  if (processes > 0) j["processes"] = processes;
+  if (!hosts.empty()) {
+    json h = json::array();
+    for (const auto& [host, slots] : hosts) h.push_back(json{{"host", host}, {"ranks", slots}});
+    j["hosts"] = h;
+  }
+  return j;
+}
+
 bool rated_in_bytes(std::string_view kernel) { return kernel == "stream" || kernel == "net"; }
 
 std::string_view kernel_name(const Problem& p) {
-  constexpr std::string_view kNames[] = {"gemm", "stream", "peak", "conv", "net"};
+  constexpr std::string_view kNames[] = {"gemm", "stream", "peak", "conv", "net", "hpl"};
   return kNames[p.index()];
 }
-std::string_view kernel_names() { return "gemm, stream, peak, conv, net"; }
+std::string_view kernel_names() { return "gemm, stream, peak, conv, net, hpl"; }
 
 WorkModel work_model(const Problem& p) {
   return std::visit([](const auto& x) { return x.work(); }, p);

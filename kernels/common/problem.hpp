@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -168,12 +169,38 @@ struct NetProblem {
   json to_json() const;
 };
 
-using Problem = std::variant<GemmProblem, StreamProblem, PeakProblem, ConvProblem, NetProblem>;
+// HPL (the LU solve of a dense N x N fp64 system, TOP500's Rmax), run by the HPC Challenge
+// suite's `hpcc` under mpirun: `processes` MPI ranks on a P x Q grid, blocks of NB. N is given,
+// or derived from a fraction of memory: N = floor(sqrt(f * memory / 8) / NB) * NB.
+struct HplProblem {
+  std::int64_t n = 0;          // the order solved
+  double memory_fraction = 0;  // > 0 when N came from a fraction of memory (part of the id)
+  std::int64_t nb = 192;
+  int p = 0, q = 0;            // the grid; 0 = as square as possible with P <= Q
+  int processes = 0;           // MPI ranks; 0 = one per core of this node
+  DType dtype = DType::fp64;
+  // Settings of the run, not of the problem's identity: the deadline of one hpcc run (which
+  // holds every repetition), and for a fleet-wide run the hosts and their ranks.
+  double timeout_s = 4 * 3600;
+  std::vector<std::pair<std::string, int>> hosts;  // empty: this node only
+
+  // N from a fraction of `memory_bytes` (the sum over the nodes for a fleet-wide run).
+  static std::int64_t n_for_memory(double fraction, double memory_bytes, std::int64_t nb);
+  // P x Q for `ranks`: the divisor pair closest to square, P <= Q.
+  static std::pair<int, int> grid_for(int ranks);
+
+  WorkModel work() const;
+  std::string id() const;  // hpl/fp64/n20000nb192, hpl/fp64/mem80nb192, + p2q4 when given
+  double footprint_bytes() const { return 8.0 * static_cast<double>(n) * static_cast<double>(n); }
+  json to_json() const;
+};
+
+using Problem = std::variant<GemmProblem, StreamProblem, PeakProblem, ConvProblem, NetProblem, HplProblem>;
 
 // Whether a kernel family's headline rate is in bytes per second (stream, net), not FLOP/s.
 bool rated_in_bytes(std::string_view kernel);
 
-// Kernel family name of a problem: "gemm", "stream", "peak", "conv", "net".
+// Kernel family name of a problem: "gemm", "stream", "peak", "conv", "net", "hpl".
 std::string_view kernel_name(const Problem& p);
 // Known kernel family names, comma-separated, for messages.
 std::string_view kernel_names();

@@ -31,7 +31,8 @@ Validation validate(const Problem& p, const HostView& view) {
                                [&](const StreamProblem& s) { return validate_stream(s, view); },
                                [&](const PeakProblem& k) { return validate_peak(k, view); },
                                [&](const ConvProblem& c) { return validate_conv(c, view); },
-                               [&](const NetProblem& n) { return validate_net(n, view); }},
+                               [&](const NetProblem& n) { return validate_net(n, view); },
+                               [&](const HplProblem& h) { return validate_hpl(h, view); }},
                     p);
 }
 

@@ -37,6 +37,8 @@ Validation validate_stream(const StreamProblem& p, const HostView& view);
 Validation validate_conv(const ConvProblem& p, const HostView& view);
 // Received values against the sending rank's gold values (allreduce: the exact sum).
 Validation validate_net(const NetProblem& p, const HostView& view);
+// HPL's scaled residuals and run counts as hpcc reported them (kernels/hpl/hpl_validation.cpp).
+Validation validate_hpl(const HplProblem& p, const HostView& view);
 // The FMA chains count: their sum must equal the number of FMAs exactly.
 Validation validate_peak(const PeakProblem& p, const HostView& view);
 
