@@ -15,6 +15,7 @@ packages=(
   libdnnl-dev
   libsqlite3-dev
   openmpi-bin libopenmpi-dev
+  hpcc
   python3 python3-jsonschema
 )
 

@@ -98,6 +98,7 @@ json basis_row(const RatingBasis& b, const ijson& f, const RateRequest& req, std
            {"installed", product_or_null(spec, n)},
            {"measured", product_or_null(sus, n)},
            {"measured_vs_installed", ratio_or_null(sus, spec)},
+           {"sustained_from", json::parse(f.value("sustained_detail", ijson::array()).dump())},
            {"missing", missing}};
   if (req.convention) {
     const auto it = req.convention->factors.find(b.id);
@@ -197,7 +198,7 @@ ijson fleet_basis(const Fleet& fleet, const std::string& basis, std::int64_t mea
   };
   ijson missing = ijson::array();
   if (spec.empty()) missing.push_back(fmt::format("no node of the fleet has a peak on basis {}", basis));
-  if (sustained.empty()) missing.push_back(fmt::format("no node of the fleet has a passed GEMM on basis {}", basis));
+  if (sustained.empty()) missing.push_back(fmt::format("no node of the fleet has a passed GEMM or HPL on basis {}", basis));
   return ijson{{"spec_peak_flops", total(spec)},
                {"sustained_flops", total(sustained)},
                {"missing", missing},

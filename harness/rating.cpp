@@ -32,23 +32,42 @@ Figure spec_peak(const RatingBasis& b, const PeakModel& peaks) {
   return f;
 }
 
-// The best passed GEMM per device on the basis' dtypes, summed over devices.
-Figure sustained(const RatingBasis& b, const std::vector<Result>& results) {
-  std::vector<std::pair<std::string, const Result*>> best_gemm;
+// The best passed result of `kernel` per device on the basis' dtypes, by `rate` (a GEMM's
+// median; HPL's best run, which is Rmax).
+std::vector<std::pair<std::string, const Result*>> best_per_device(const RatingBasis& b, const std::vector<Result>& results,
+                                                                   const std::string& kernel, double Rate::*rate) {
+  std::vector<std::pair<std::string, const Result*>> best;
   for (const auto& r : results) {
-    if (r.kernel != "gemm" || r.status != Status::passed || !r.rate()) continue;
+    if (r.kernel != kernel || r.status != Status::passed || !r.rate()) continue;
     if (std::find(b.sustained_dtypes.begin(), b.sustained_dtypes.end(), r.dtype) == b.sustained_dtypes.end())
       continue;
-    auto it = std::find_if(best_gemm.begin(), best_gemm.end(), [&](const auto& e) { return e.first == r.device; });
-    if (it == best_gemm.end())
-      best_gemm.emplace_back(r.device, &r);
-    else if (r.rate()->median > it->second->rate()->median)
+    auto it = std::find_if(best.begin(), best.end(), [&](const auto& e) { return e.first == r.device; });
+    if (it == best.end())
+      best.emplace_back(r.device, &r);
+    else if ((*r.rate()).*rate > (*it->second->rate()).*rate)
       it->second = &r;
   }
+  return best;
+}
+
+// Per device, summed over devices: Rmax where a passed HPL ran on the device (the best HPL run,
+// as TOP500 counts it), else the best passed GEMM (the proxy, which then stays beside it).
+Figure sustained(const RatingBasis& b, const std::vector<Result>& results) {
+  const auto gemm = best_per_device(b, results, "gemm", &Rate::median);
+  const auto hpl = best_per_device(b, results, "hpl", &Rate::best);
   Figure f;
-  for (const auto& [device, r] : best_gemm) {
+  for (const auto& [device, r] : hpl) {
+    f.flops += r->rate()->best * 1e9;
+    json d{{"device", device}, {"result", r->name()}, {"flops", r->rate()->best * 1e9}, {"measure", "hpl"}};
+    if (const auto g = std::find_if(gemm.begin(), gemm.end(), [&](const auto& e) { return e.first == device; });
+        g != gemm.end())
+      d["gemm_proxy"] = json{{"result", g->second->name()}, {"flops", g->second->rate()->median * 1e9}};
+    f.detail.push_back(std::move(d));
+  }
+  for (const auto& [device, r] : gemm) {
+    if (std::any_of(hpl.begin(), hpl.end(), [&](const auto& e) { return e.first == device; })) continue;
+    f.detail.push_back(json{{"device", device}, {"result", r->name()}, {"flops", r->rate()->median * 1e9}, {"measure", "gemm"}});
     f.flops += r->rate()->median * 1e9;
-    f.detail.push_back(json{{"device", device}, {"result", r->name()}, {"flops", r->rate()->median * 1e9}});
   }
   return f;
 }
@@ -62,7 +81,7 @@ json node_ratings(const std::vector<RatingBasis>& bases, const PeakModel& peaks,
     const Figure spec = spec_peak(b, peaks), sus = sustained(b, results);
     json missing = json::array();
     if (spec.detail.empty()) missing.push_back(fmt::format("no {} peak known for any device of this node", b.label()));
-    if (sus.detail.empty()) missing.push_back(fmt::format("no passed {} GEMM in this result", b.label()));
+    if (sus.detail.empty()) missing.push_back(fmt::format("no passed {} GEMM or HPL in this result", b.label()));
     out[b.id] = json{{"title", b.title},
                      {"unit", b.unit},
                      {"spec_peak_flops", spec.detail.empty() ? json(nullptr) : json(spec.flops)},

@@ -29,8 +29,11 @@ struct Center {
   static std::vector<Center> load_all(const std::filesystem::path& dir);
 };
 
-// The per-node figures on every basis, from the device peaks and the passed GEMM results:
-// {basis: {title, spec_peak_flops, sustained_flops, spec_detail, sustained_detail, missing}}.
+// The per-node figures on every basis, from the device peaks and the passed GEMM and HPL
+// results: {basis: {title, spec_peak_flops, sustained_flops, spec_detail, sustained_detail,
+// missing}}. On a device where HPL passed, the sustained figure is Rmax (its best run; the
+// detail's "measure" says "hpl", with the best GEMM beside it as "gemm_proxy"); elsewhere the
+// best GEMM's median.
 json node_ratings(const std::vector<RatingBasis>& bases, const PeakModel& peaks,
                   const std::vector<Result>& results);
 

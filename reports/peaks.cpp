@@ -108,6 +108,17 @@ std::string rate_table(const ojson& r) {
                     flops(b["installed"], u.c_str()), flops(b["measured"], u.c_str()), percent(b["measured_vs_installed"])});
   }
   out += columns(rows);
+  // Where each sustained figure comes from: Rmax of HPL (the GEMM proxy beside it), or a GEMM.
+  for (const auto& b : r["bases"])
+    for (const auto& d : b.value("sustained_from", ojson::array())) {
+      if (!d.is_object() || d.value("measure", "") != "hpl") continue;
+      out += fmt::format("{} sustained on {}: Rmax {} from {} (its best run)", b["basis"].get<std::string>(),
+                         d.value("device", "?"), flops(d["flops"]), d.value("result", "?"));
+      if (d.contains("gemm_proxy"))
+        out += fmt::format("; GEMM proxy {} from {}", flops(d["gemm_proxy"]["flops"]),
+                           d["gemm_proxy"].value("result", "?"));
+      out += "\n";
+    }
 
   if (r["declared_flops"].is_number()) {
     const std::string declared = format_si(r["declared_flops"].get<double>());
@@ -129,7 +140,7 @@ std::string rate_table(const ojson& r) {
       const auto& nf = b["nodes_for_declared"];
       auto count = [](const ojson& v) { return v.is_number() ? fmt::format("{:.0f}", std::ceil(v.get<double>())) : std::string("n/a"); };
       out += fmt::format("  {}: {} nodes installed = {} of {}; measured = {}; {} corresponds to {} such nodes at spec "
-                         "peak, {} at sustained GEMM rate\n",
+                         "peak, {} at the sustained rate\n",
                          b["basis"].get<std::string>(), nodes, percent(vs["installed"]), declared, percent(vs["measured"]),
                          declared, count(nf["at_spec_peak"]), count(nf["at_sustained"]));
     }

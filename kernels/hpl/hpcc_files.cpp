@@ -86,7 +86,7 @@ std::optional<double> HpccOutput::number(const std::string& key) const {
 
 HpccOutput parse_hpcc_output(std::string_view text) {
   HpccOutput out;
-  bool in_summary = false;
+  bool in_summary = false, in_hpl = false;  // HPL's lines only count in its own section (PTRANS prints alike)
   std::size_t pos = 0;
   while (pos <= text.size()) {
     const std::size_t end = std::min(text.find('\n', pos), text.size());
@@ -102,11 +102,21 @@ HpccOutput parse_hpcc_output(std::string_view text) {
       in_summary = false;
       continue;
     }
+    if (line == "Begin of HPL section.") {
+      in_hpl = true;
+      continue;
+    }
+    if (line == "End of HPL section.") {
+      out.hpl_section_complete = in_hpl;
+      in_hpl = false;
+      continue;
+    }
     if (in_summary) {
       if (const auto eq = line.find('='); eq != std::string_view::npos && eq > 0)
         out.summary[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
       continue;
     }
+    if (!in_hpl) continue;
     const auto t = tokens(line);
     if (auto run = result_line(line)) {
       out.runs.push_back(std::move(*run));
@@ -130,6 +140,25 @@ HpccOutput parse_hpcc_output(std::string_view text) {
     }
   }
   return out;
+}
+
+HplView::HplView(const HpccOutput& out, int runs, int p, int q, bool mpirun_ok) {
+  for (const auto& r : out.runs) {
+    residual_.push_back(r.residual.value_or(-1));
+    run_.insert(run_.end(), {double(r.n), double(r.nb), double(r.p), double(r.q)});
+  }
+  auto count = [](const std::optional<std::int64_t>& c) { return c ? static_cast<double>(*c) : -1.0; };
+  counts_ = {out.threshold.value_or(-1), mpirun_ok ? out.number("Success").value_or(-1) : 0, count(out.finished),
+             count(out.passed), count(out.failed)};
+  asked_ = {double(runs), double(p), double(q)};
+}
+
+HostView HplView::view() const {
+  return HostView{{{"residual", Elem::f64, residual_.data(), residual_.size()},
+                   {"run", Elem::f64, run_.data(), run_.size()},
+                   {"counts", Elem::f64, counts_.data(), counts_.size()},
+                   {"asked", Elem::f64, asked_.data(), asked_.size()}},
+                  std::nullopt};
 }
 
 }  // namespace ccb

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kernels/common/host_view.hpp"
+
 namespace ccb {
 
 struct HpccInput {
@@ -36,6 +38,7 @@ struct HpccOutput {
   std::optional<std::int64_t> finished, passed, failed, skipped;
   std::map<std::string, std::string> summary;  // key=value lines of the summary section
   bool summary_complete = false;               // both "Begin of" and "End of Summary section." seen
+  bool hpl_section_complete = false;           // likewise for "HPL section."; the runs come from it
 
   // A summary value as a number: nullopt when absent or not wholly a number.
   std::optional<double> number(const std::string& key) const;
@@ -43,6 +46,18 @@ struct HpccOutput {
 
 // Reads hpccoutf.txt. Never throws: what is missing stays empty, for the validation to name.
 HpccOutput parse_hpcc_output(std::string_view text);
+
+// What validate_hpl reads, from hpcc's output and what was asked for: "residual" per run (-1:
+// none printed), "run" per run {N, NB, P, Q}, "counts" {threshold, Success, finished, passed,
+// failed} (-1: absent; Success 0 when mpirun failed), "asked" {runs, P, Q}.
+class HplView {
+ public:
+  HplView(const HpccOutput& out, int runs, int p, int q, bool mpirun_ok);
+  HostView view() const;
+
+ private:
+  std::vector<double> residual_, run_, counts_, asked_;
+};
 
 // A whole token as a finite number (no trailing characters); nullopt otherwise.
 std::optional<double> parse_number(std::string_view token);

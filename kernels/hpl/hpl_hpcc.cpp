@@ -138,22 +138,8 @@ class HpccRun final : public KernelInstance {
   }
 
   HostView output() override {
-    residual_.clear();
-    run_.clear();
-    for (const auto& r : out_.runs) {
-      residual_.push_back(r.residual.value_or(-1));
-      run_.insert(run_.end(), {double(r.n), double(r.nb), double(r.p), double(r.q)});
-    }
-    auto count = [](const std::optional<std::int64_t>& c) { return c ? static_cast<double>(*c) : -1.0; };
-    const auto success = out_.number("Success");
-    counts_ = {out_.threshold.value_or(-1), exit_code_ == 0 ? success.value_or(-1) : 0, count(out_.finished),
-               count(out_.passed), count(out_.failed)};
-    asked_ = {double(runs_), double(grid_.first), double(grid_.second)};
-    return HostView{{{"residual", Elem::f64, residual_.data(), residual_.size()},
-                     {"run", Elem::f64, run_.data(), run_.size()},
-                     {"counts", Elem::f64, counts_.data(), counts_.size()},
-                     {"asked", Elem::f64, asked_.data(), asked_.size()}},
-                    std::nullopt};
+    view_.emplace(out_, runs_, grid_.first, grid_.second, exit_code_ == 0);
+    return view_->view();
   }
 
   std::string implementation() const override {
@@ -206,7 +192,7 @@ class HpccRun final : public KernelInstance {
   std::pair<int, int> grid_{1, 1};
   std::filesystem::path dir_;
   HpccOutput out_;
-  std::vector<double> residual_, run_, counts_, asked_;
+  std::optional<HplView> view_;
 };
 
 class HpccBackend final : public Backend {

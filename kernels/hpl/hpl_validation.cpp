@@ -2,10 +2,7 @@
 // ||Ax-b||_oo / (eps (||A||_oo ||x||_oo + ||b||_oo) N) below the threshold (16), as many runs
 // completed and passed as were asked for, none failed, hpcc's Success=1, and each run solved the
 // N, NB and grid that were asked for (an hpcc that read another input is not this problem).
-//
-// The view (see hpl_hpcc.cpp): "residual" per run (-1: none printed); "run" per run
-// {N, NB, P, Q}; "counts" {threshold, Success, finished, passed, failed} (-1: absent);
-// "asked" {runs, P, Q}.
+// The view is an HplView (kernels/hpl/hpcc_files.hpp).
 #include <algorithm>
 #include <cmath>
 

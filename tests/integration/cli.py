@@ -9,6 +9,7 @@
   cli.py fleet-mpi CCBENCH MPIEXEC SUITE SCHEMA OUTDIR            4 ranks on this host: gather, slow, missing, refusals
   cli.py fleet-recorded CCBENCH NODE.json OUTDIR                  planted outliers in a fleet made from one node
   cli.py slurm CCBENCH SUITE SBATCH OUTDIR                         a single-host Slurm: srun and sbatch; 77 without Slurm
+  cli.py hpl-recorded CCBENCH SUITE HPCCDATA OUTDIR                HPL through a stand-in hpcc replaying recorded outputs
 """
 import json
 import os
@@ -442,6 +443,47 @@ def cmd_fleet_recorded(argv):
     print("ok: cn001 defective and cn003 slow, named in every format; every node slow against its type's baseline")
 
 
+def cmd_hpl_recorded(argv):
+    """ccbench run of the HPL case with a stand-in hpcc that replays a recorded output: a real run
+    passes, each planted fault fails, a hanging hpcc is ended at the deadline."""
+    exe, suite, hpcc_dir, outdir = argv
+    os.makedirs(outdir, exist_ok=True)
+    env = dict(os.environ, CCBENCH_HPCC=os.path.join(hpcc_dir, "fake-hpcc"), **MPI_ENV)
+    for name, rc, status, reason in [
+            ("passed.txt", 0, "passed", ""),
+            ("failed-residual.txt", 1, "failed", "HPL run 2: scaled residual 23.4817 is not below 16"),
+            ("eleven-passed.txt", 1, "failed", "11 passed"),
+            ("success-zero.txt", 1, "failed", "Success=0"),
+            ("truncated.txt", 1, "failed", "1 HPL runs where 2 were asked for"),
+            ("hang", 1, "error", "hpcc did not finish within 20 s and was ended")]:
+        out = os.path.join(outdir, name + ".json")
+        marker = f"ccbench-hpl-test-{os.getpid()}-{name}"
+        env["CCBENCH_TEST_HPCC_OUTPUT"] = os.path.join(hpcc_dir, name) if name != "hang" else marker
+        start = time.monotonic()
+        p = subprocess.run([exe, "run", "--suite", suite, "--out", out, "--quiet"], capture_output=True, text=True,
+                           timeout=120, env=env)
+        took = time.monotonic() - start
+        r = strict_load(out)["results"][0]
+        if p.returncode != rc or r["status"] != status or reason not in (r.get("reason") or ""):
+            fail(f"{name}: exit {p.returncode}, {r['status']} ({r.get('reason')}), expected exit {rc}, {status} ({reason})"
+                 f"\n{p.stderr}")
+        if name == "hang":
+            left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
+            if left or took > 60:
+                fail(f"a hanging hpcc: processes left {left}, the run took {took:.0f} s")
+        else:
+            kept = os.path.join(r["details"]["output_dir"], "hpccoutf.txt")
+            if os.path.dirname(r["details"]["output_dir"]) != out[:-len(".json")] + ".files" or not os.path.exists(kept):
+                fail(f"{name}: hpcc's output is not kept beside the result: {r['details']['output_dir']}")
+        if name == "passed.txt":
+            if len(r["samples_s"]) != 2 or r["validation"]["method"] != "hpl-scaled-residual":
+                fail(f"the recorded run: {r['samples_s']}, {r['validation']}")
+            rate = r["work"]["flops"] / min(r["samples_s"]) * 1e-9
+            if abs(rate - 58.45) > 0.01:  # the recorded best run: 5.845e+01 GFLOPS
+                fail(f"the recorded best run is 58.45 GFLOPS, the result says {rate}")
+        print(f"ok: {name}: {status} {r.get('reason') or ''}")
+
+
 SLURM_CONF = """ClusterName=ccbenchtest
 SlurmctldHost={host}(127.0.0.1)
 SlurmUser=root
@@ -580,7 +622,7 @@ def cmd_gpu(argv):
 
 
 if __name__ == "__main__":
-    {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt,
+    {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt, "hpl-recorded": cmd_hpl_recorded,
      "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency,
      "gpu": cmd_gpu, "progress": cmd_progress,
      "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded, "slurm": cmd_slurm}[sys.argv[1]](sys.argv[2:])
