@@ -41,7 +41,9 @@ int fleet(const FleetArgs& a) {
                                                   : render_fleet_table(report);
   print_or_write(text, a.out);
   if (a.fail_on == "never") return 0;
-  return report.defective_nodes > 0 || (a.fail_on == "slow" && report.slow_nodes > 0) ? 1 : 0;
+  return report.defective_nodes > 0 || report.fleet_wide_failures > 0 || (a.fail_on == "slow" && report.slow_nodes > 0)
+             ? 1
+             : 0;
 }
 
 }  // namespace

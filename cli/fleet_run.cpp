@@ -219,6 +219,48 @@ struct RootRun {
   }
 };
 
+// Seconds the fleet-wide HPL cases may take (their deadlines): the other ranks wait that much
+// longer for rank 0's final word.
+double fleet_hpl_budget(const RunSetup& s) {
+  double t = 0;
+  for (const auto& c : s.suite.cases)
+    if (const auto* h = std::get_if<HplProblem>(&c.problem)) t += h->timeout_s;
+  return t;
+}
+
+// HPL across every node at once, for each HPL case of the suite, once every node has delivered:
+// rank 0 starts hpcc on the hosts of all nodes (each node with the ranks of its own run), over
+// the memory of all hosts for a share of memory; the grid as square as possible. The other
+// ranks wait, idle, for the final word. The fleet's Rmax.
+void fleet_hpl(RootRun& run, const std::vector<Member>& m) {
+  for (const auto& c : run.s.suite.cases) {
+    const auto* h = std::get_if<HplProblem>(&c.problem);
+    if (!h) continue;
+    HplProblem all = *h;
+    all.p = all.q = all.processes = 0;
+    std::vector<std::pair<std::string, int>> hosts;
+    double memory = 0;
+    for (const auto& n : run.fleet.nodes()) {
+      const json sys = n.document.value("system", json::object());
+      const int cores = sys.value("backends", json::object()).value("hpcc", json::object()).value("cores", 1);
+      all.processes += h->processes > 0 ? h->processes : run.a.threads > 0 ? run.a.threads : cores;
+      const std::string& host = m[static_cast<std::size_t>(n.rank)].host;
+      if (std::none_of(hosts.begin(), hosts.end(), [&](const auto& x) { return x.first == host; })) {
+        hosts.emplace_back(host, cores);  // nodes that share a host (tests) share its cores and memory
+        memory += sys.value("memory", json::object()).value("available_bytes", 0.0);
+      }
+    }
+    if (h->memory_fraction > 0) all.n = HplProblem::n_for_memory(h->memory_fraction, memory, h->nb);
+    all.hosts = hosts;
+    Case fleet_case{c.backend, all, {fmt::format("across all {} nodes at once ({} hosts)", run.fleet.nodes().size(),
+                                                 hosts.size())}, 0};
+    if (!run.a.quiet) fmt::print(stderr, "fleet: {} across all {} nodes\n", problem_id(all), run.fleet.nodes().size());
+    Result r = run_case(run.s, fleet_case, TestFault{}, 0);
+    run.fleet.add_fleet_result(r.to_json());
+    run.write();
+  }
+}
+
 int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& comm, RunSetup& s,
              const std::vector<Member>& m, const TestFault& fault, const std::filesystem::path& out) {
   std::vector<std::string> names;
@@ -242,6 +284,7 @@ int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& 
                                          "own run: the rank died or hangs", a.fleet_timeout));
   const double waited = std::chrono::duration<double>(Clock::now() - end_of_own_run).count();
   if (!interrupted()) run.second_round(peaks, doc);
+  if (!interrupted() && run.fleet.measured() == names.size() && run.lost.empty()) fleet_hpl(run, m);
   run.fleet.finish(waited);
   run.write();
 
@@ -259,7 +302,7 @@ int root_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm& 
   if (!all_alive) return 1;
   if (comm.barrier(kFinalBarrierSeconds)) comm.finish();
   if (interrupted()) return 130;
-  return report.defective_nodes > 0 ? 1 : exit_code(doc);
+  return report.defective_nodes > 0 || report.fleet_wide_failures > 0 ? 1 : exit_code(doc);
 }
 
 // Rank 0's messages after this node delivered its document: measure some cases again, then the
@@ -292,7 +335,8 @@ int member_run(const RunArgs& a, const std::vector<std::string>& argv, FleetComm
   }
   // Rank 0 answers once it has gathered every node (or given up on the missing ones), and again
   // after the second round.
-  const auto word = follow_root(comm, s, peaks, doc, fault, a.fleet_timeout + 2 * run_seconds + 60);
+  const auto word =
+      follow_root(comm, s, peaks, doc, fault, a.fleet_timeout + 2 * run_seconds + 60 + fleet_hpl_budget(s));
   if (word != kAllAlive) return word ? exit_code(doc) : 1;
   if (comm.barrier(kFinalBarrierSeconds)) comm.finish();
   return exit_code(doc);

@@ -30,6 +30,8 @@ void FleetDocument::set_missing(int rank, const std::string& reason) {
 
 void FleetDocument::set_note(int rank, const std::string& note) { nodes_.at(static_cast<std::size_t>(rank)).reason = note; }
 
+void FleetDocument::add_fleet_result(json result) { fleet_results_.push_back(std::move(result)); }
+
 void FleetDocument::finish(double gather_seconds) {
   ended_at_ = utc_now_iso();
   gather_seconds_ = gather_seconds;
@@ -58,6 +60,7 @@ json FleetDocument::to_json() const {
                 {"suite", suite_},
                 {"ranks", nodes_.size()},
                 {"measured_nodes", measured},
+                {"fleet_results", fleet_results_},
                 {"nodes", nodes}});
   return j;
 }
@@ -78,8 +81,16 @@ Fleet read_fleet(const ijson& doc, const std::string& source) {
                                          doc.value("schema_version", ijson()).dump(), kFleetSchemaVersion));
   const auto& nodes = required(doc, "nodes", w);
   if (!nodes.is_array() || nodes.empty()) w["nodes"].fail("expected a non-empty array of nodes");
-  Fleet f{source, doc, {}};
+  Fleet f{source, doc, {}, json::array()};
   f.meta.erase("nodes");
+  if (doc.contains("fleet_results")) {
+    const auto& fr = doc["fleet_results"];
+    if (!fr.is_array()) w["fleet_results"].fail("expected an array of results");
+    for (std::size_t i = 0; i < fr.size(); ++i)
+      if (!fr[i].is_object() || !fr[i].value("kernel", ijson()).is_string() || !fr[i].value("status", ijson()).is_string())
+        w["fleet_results"][i].fail("expected a result (an object with kernel and status)");
+    f.fleet_results = json::parse(fr.dump());
+  }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const Where wn = w["nodes"][i];
     const auto& n = nodes[i];

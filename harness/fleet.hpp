@@ -34,6 +34,8 @@ class FleetDocument {
   void set_missing(int rank, const std::string& reason);
   // A remark on a measured node (its "reason" field), e.g. that it stopped answering later.
   void set_note(int rank, const std::string& note);
+  // A result measured across the whole fleet at once (HPL over every node), beside the nodes'.
+  void add_fleet_result(json result);
   // Marks the gathering over: `complete` when every node's document arrived.
   void finish(double gather_seconds);
   const std::vector<FleetNode>& nodes() const { return nodes_; }
@@ -51,6 +53,7 @@ class FleetDocument {
   std::string started_at_, ended_at_;
   std::optional<double> gather_seconds_;
   std::vector<FleetNode> nodes_;
+  json fleet_results_ = json::array();
 };
 
 // Whether `doc` claims to be a fleet document (its "schema").
@@ -60,6 +63,7 @@ struct Fleet {
   std::string source;
   ijson meta;  // the document less its nodes
   std::vector<FleetNode> nodes;
+  json fleet_results;  // results measured across the whole fleet (fleet-wide HPL); an array
 };
 // Reads a fleet document: UsageError naming the file and field for one that is not a fleet
 // document, another fleet schema version, or a node document that is not a result document of

@@ -28,7 +28,8 @@ class FleetComm {
   // Rank 0: sends `message` to `rank`; false when it was not taken within `deadline_s`.
   virtual bool tell(int rank, const std::string& message, double deadline_s) = 0;
   // Non-root ranks: the next message rank 0 sent with tell(); nullopt when none came within
-  // `deadline_s`.
+  // `deadline_s`. It waits patiently (sleeping between tests): rank 0 may be running a job on
+  // every node meanwhile.
   virtual std::optional<std::string> hear_from_root(double deadline_s) = 0;
   // Every rank: whether all ranks reached this point within `deadline_s` (MPI_Ibarrier).
   virtual bool barrier(double deadline_s) = 0;

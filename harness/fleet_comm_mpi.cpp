@@ -96,7 +96,7 @@ class MpiComm final : public FleetComm {
     std::int64_t bytes = 0;
     MPI_Request req;
     if (MPI_Irecv(&bytes, 1, MPI_INT64_T, 0, kWordSizeTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS ||
-        !wait_until_deadline(req, deadline_s))
+        !wait_until_deadline(req, deadline_s, true, true))
       return std::nullopt;
     std::string message(static_cast<std::size_t>(bytes), '\0');
     if (MPI_Irecv(message.data(), static_cast<int>(bytes), MPI_CHAR, 0, kWordTag, MPI_COMM_WORLD, &req) != MPI_SUCCESS ||

@@ -208,6 +208,21 @@ ijson fleet_basis(const Fleet& fleet, const std::string& basis, std::int64_t mea
                           {"sustained_median", sustained.empty() ? ijson() : ijson(median_of(sustained))}}}};
 }
 
+// The best passed fleet-wide HPL run (the fleet's Rmax) on a basis' dtypes, and its result's name.
+std::optional<std::pair<double, std::string>> fleet_rmax(const Fleet& fleet, const RatingBasis& b) {
+  std::optional<std::pair<double, std::string>> best;
+  for (const auto& r : fleet.fleet_results) {
+    if (r.value("kernel", "") != "hpl" || r.value("status", "") != "passed") continue;
+    if (std::find(b.sustained_dtypes.begin(), b.sustained_dtypes.end(), r.value("dtype", "")) == b.sustained_dtypes.end())
+      continue;
+    const json rate = r.value("rates", json::object()).value("headline", json::object()).value("best", json());
+    if (rate.is_number() && (!best || rate.get<double>() * 1e9 > best->first))
+      best = {{rate.get<double>() * 1e9, r.value("kernel", "") + "/" + r.value("backend", "") + "/" +
+                                             r.value("problem_id", "").substr(r.value("problem_id", "").find('/') + 1)}};
+  }
+  return best;
+}
+
 json rate_fleet(const Fleet& fleet, const RateRequest& req, const std::vector<RatingBasis>& bases,
                 const std::vector<Center>& centers) {
   const Where w{fleet.source, ""};
@@ -225,8 +240,24 @@ json rate_fleet(const Fleet& fleet, const RateRequest& req, const std::vector<Ra
     throw UsageError(fmt::format("--nodes {}: the fleet has {} measured nodes; give at least that many (or none)", nodes,
                                  measured));
   ijson per_node = ijson::object();
-  for (const auto& b : bases) per_node[b.id] = fleet_basis(fleet, b.id, measured, nodes);
   json notes = json::array();
+  for (const auto& b : bases) {
+    per_node[b.id] = fleet_basis(fleet, b.id, measured, nodes);
+    // HPL across the whole fleet is its Rmax: one figure, not a sum of nodes.
+    if (const auto rmax = fleet_rmax(fleet, b)) {
+      ijson& f = per_node[b.id];
+      f["fleet"]["sum_of_nodes_sustained"] = f["sustained_flops"].is_number()
+                                                 ? ijson(f["sustained_flops"].get<double>() * static_cast<double>(nodes))
+                                                 : ijson();
+      f["fleet"]["rmax"] = rmax->first;
+      f["sustained_flops"] = rmax->first / static_cast<double>(measured);
+      f["sustained_detail"] = ijson::array({ijson{{"device", "fleet"}, {"result", rmax->second}, {"flops", rmax->first},
+                                                  {"measure", "hpl"}}});
+      notes.push_back(fmt::format("{}: measured is Rmax of HPL across all {} measured nodes at once ({}){}", b.id,
+                                  measured, rmax->second,
+                                  nodes > measured ? ", scaled linearly to the nodes not measured" : ""));
+    }
+  }
   const auto lost = static_cast<std::int64_t>(fleet.nodes.size()) - measured;
   if (lost > 0) notes.push_back(fmt::format("{} of the fleet's {} nodes are missing: not counted", lost, fleet.nodes.size()));
   if (nodes > measured)

@@ -189,14 +189,16 @@ std::array<std::string, 8> cells(const FleetRow& r) {
 }
 
 std::string summary_line(const FleetReport& r) {
-  return fmt::format("{} nodes: {} measured, {} slow, {} defective (threshold {:.0f}%, robust z {})", r.nodes.size(),
-                     r.measured_nodes, r.slow_nodes, r.defective_nodes, 100 * r.options.threshold, r.options.z_limit);
+  return fmt::format("{} nodes: {} measured, {} slow, {} defective{} (threshold {:.0f}%, robust z {})", r.nodes.size(),
+                     r.measured_nodes, r.slow_nodes, r.defective_nodes,
+                     r.fleet_wide_failures ? fmt::format(", {} fleet-wide case(s) not passed", r.fleet_wide_failures) : "",
+                     100 * r.options.threshold, r.options.z_limit);
 }
 
 }  // namespace
 
 FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
-  FleetReport rep{fleet.source, o, {}, {}, 0, 0, 0};
+  FleetReport rep{fleet.source, o, {}, {}, 0, 0, 0, 0};
   std::vector<std::pair<std::string, RunRates>> runs;
   std::vector<std::size_t> run_of(fleet.nodes.size());  // index into runs, per node
   for (std::size_t i = 0; i < fleet.nodes.size(); ++i) {
@@ -239,6 +241,22 @@ FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
     rep.defective_nodes += v.verdict == "defective";
     rep.nodes.push_back(std::move(v));
   }
+  // Results across the whole fleet at once (HPL over every node): a row each, under "all nodes";
+  // one that did not pass is a finding of the fleet, not of a node.
+  for (const auto& r : fleet.fleet_results) {
+    const json rate = r.value("rates", json::object()).value("headline", json::object());
+    const std::string problem = r.value("problem_id", ""), kernel = r.value("kernel", "");
+    FleetRow row{"all nodes", kernel + "/" + r.value("backend", "") + "/" + problem.substr(problem.find('/') + 1),
+                 rate.value("unit", ""), r.value("status", "") == "passed" ? "ok" : r.value("status", ""),
+                 r.value("status", "") == "passed" ? "" : r.value("reason", ""), std::nullopt, std::nullopt,
+                 std::nullopt, std::nullopt, rep.measured_nodes};
+    if (row.verdict == "ok" && rate.value("best", json()).is_number()) {
+      row.value = rate["best"].get<double>();
+      row.reason = "best run (Rmax)";
+    }
+    rep.fleet_wide_failures += is_bad(r.value("status", ""));
+    rep.rows.push_back(std::move(row));
+  }
   return rep;
 }
 
@@ -280,6 +298,7 @@ nlohmann::ordered_json render_fleet_json(const FleetReport& r) {
   for (const auto& n : r.nodes) nodes.push_back(oj{{"node", n.node}, {"verdict", n.verdict}, {"reason", n.reason}});
   return oj{{"fleet", r.source}, {"threshold", r.options.threshold}, {"z_limit", r.options.z_limit},
             {"measured_nodes", r.measured_nodes}, {"slow_nodes", r.slow_nodes}, {"defective_nodes", r.defective_nodes},
+            {"fleet_wide_failures", r.fleet_wide_failures},
             {"nodes", nodes}, {"rows", rows}};
 }
 

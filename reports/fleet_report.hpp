@@ -20,6 +20,7 @@
 //   each node that a baseline's "match" fits is also judged against its references; a rate
 //   below the bounds is slow, a missing or not-passed case defective.
 // A node's verdict is its worst case's: defective, then slow, then ok.
+// Results measured across the whole fleet at once (HPL over every node) are rows of "all nodes".
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -53,6 +54,7 @@ struct FleetReport {
   std::vector<FleetRow> rows;
   std::vector<FleetNodeVerdict> nodes;
   std::size_t measured_nodes = 0, slow_nodes = 0, defective_nodes = 0;
+  std::size_t fleet_wide_failures = 0;  // fleet-wide results (HPL across every node) that failed or errored
 };
 
 FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o);

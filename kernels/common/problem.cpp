@@ -356,7 +356,7 @@ json HplProblem::to_json() const {
   if (processes > 0) j["processes"] = processes;
   if (!hosts.empty()) {
     json h = json::array();
-    for (const auto& [host, slots] : hosts) h.push_back(json{{"host", host}, {"ranks", slots}});
+    for (const auto& [host, cores] : hosts) h.push_back(json{{"host", host}, {"cores", cores}});
     j["hosts"] = h;
   }
   return j;

@@ -177,12 +177,12 @@ struct HplProblem {
   double memory_fraction = 0;  // > 0 when N came from a fraction of memory (part of the id)
   std::int64_t nb = 192;
   int p = 0, q = 0;            // the grid; 0 = as square as possible with P <= Q
-  int processes = 0;           // MPI ranks; 0 = one per core of this node
+  int processes = 0;           // MPI ranks; 0 = one per core of this node (a fleet-wide run: all)
   DType dtype = DType::fp64;
   // Settings of the run, not of the problem's identity: the deadline of one hpcc run (which
   // holds every repetition), and for a fleet-wide run the hosts and their ranks.
   double timeout_s = 4 * 3600;
-  std::vector<std::pair<std::string, int>> hosts;  // empty: this node only
+  std::vector<std::pair<std::string, int>> hosts;  // host and its cores; empty: this node only
 
   // N from a fraction of `memory_bytes` (the sum over the nodes for a fleet-wide run).
   static std::int64_t n_for_memory(double fraction, double memory_bytes, std::int64_t nb);

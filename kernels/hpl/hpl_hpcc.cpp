@@ -93,8 +93,7 @@ class HpccRun final : public KernelInstance {
  public:
   HpccRun(const HplProblem& p, Programs programs, int threads) : p_(p), programs_(std::move(programs)) {
     const int cores = allowed_cores();
-    for (const auto& [host, slots] : p.hosts) ranks_ += slots;
-    if (p.hosts.empty()) ranks_ = p.processes > 0 ? p.processes : threads > 0 ? threads : cores;
+    ranks_ = p.processes > 0 ? p.processes : threads > 0 ? threads : cores;
     threads_ = p.hosts.empty() ? std::max(1, cores / ranks_) : 1;
     if (p.p > 0) {
       grid_ = {p.p, p.q};
@@ -180,6 +179,8 @@ class HpccRun final : public KernelInstance {
     } else {
       std::string hosts;
       for (const auto& [host, slots] : p_.hosts) hosts += fmt::format("{}{}:{}", hosts.empty() ? "" : ",", host, slots);
+      // Each host with its cores as slots: more ranks than that (nodes sharing a host, in tests)
+      // is oversubscription, for which mpirun makes idle ranks yield their core.
       c.insert(c.end(), {"--host", hosts, "--oversubscribe", "--bind-to", "none"});
     }
     c.push_back(programs_.hpcc.string());
@@ -225,11 +226,7 @@ class HpccBackend final : public Backend {
     if (const Availability a = supports(kernel_name(p), dtype_of(p)); !a.ok) return a;
     const auto& h = std::get<HplProblem>(p);
     if (h.n < h.nb) return {false, fmt::format("N = {} is below one block of NB = {}", h.n, h.nb)};
-    int ranks = h.processes > 0 ? h.processes : threads_ > 0 ? threads_ : allowed_cores();
-    if (!h.hosts.empty()) {
-      ranks = 0;
-      for (const auto& [host, slots] : h.hosts) ranks += slots;
-    }
+    const int ranks = h.processes > 0 ? h.processes : threads_ > 0 ? threads_ : allowed_cores();
     if (h.p > 0 && h.p * h.q != ranks)
       return {false, fmt::format("a {}x{} grid is {} ranks, not the {} of this run", h.p, h.q, h.p * h.q, ranks)};
     return {};

@@ -3,6 +3,7 @@
 // blocking call would hang every rank when one of them died.
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -10,9 +11,12 @@ namespace ccb {
 
 // Waits for `req` until `deadline_s` seconds from now; false when it did not complete in time or
 // failed, and then a point-to-point request is cancelled (`cancel`; MPI forbids cancelling a
-// collective one).
-inline bool wait_until_deadline(MPI_Request& req, double deadline_s, bool cancel = true) {
+// collective one). It spins first (a fast link answers within microseconds), then sleeps 100 us
+// between tests; a `patient` wait (a rank idle for minutes while rank 0 runs HPL over every
+// node) doubles the sleep up to 20 ms, so as not to take the cores from the job it waits for.
+inline bool wait_until_deadline(MPI_Request& req, double deadline_s, bool cancel = true, bool patient = false) {
   const double end = MPI_Wtime() + deadline_s;
+  auto nap = std::chrono::microseconds(100);
   for (int spins = 0;; ++spins) {
     int done = 0;
     if (MPI_Test(&req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return false;
@@ -21,8 +25,10 @@ inline bool wait_until_deadline(MPI_Request& req, double deadline_s, bool cancel
       if (cancel) MPI_Cancel(&req);
       return false;
     }
-    // Spin first (a fast link answers within microseconds), then yield the core.
-    if (spins > 10000) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    if (spins > 10000) {
+      std::this_thread::sleep_for(nap);
+      if (patient) nap = std::min(2 * nap, std::chrono::microseconds(20000));
+    }
   }
 }
 

@@ -80,11 +80,17 @@ def cmd_smoke(argv):
     if len(doc["results"]) != doc["suite"]["cases"]:
         fail(f'{len(doc["results"])} results for {doc["suite"]["cases"]} cases')
     kernels = {r["kernel"] for r in doc["results"]}
-    if kernels != {"gemm", "stream", "peak", "conv", "net"}:
+    if kernels != {"gemm", "stream", "peak", "conv", "net", "hpl"}:
         fail(f"kernels in smoke results: {kernels}")
     fp64 = doc["ratings"]["per_node"]["fp64"]
     if not (fp64["spec_peak_flops"] > 0 and fp64["sustained_flops"] > 0):
         fail(f"fp64 rating per node: {fp64}")
+    # The real hpcc ran HPL: the node's FP64 sustained figure is its Rmax, the GEMM proxy beside it.
+    hpl = next(r for r in doc["results"] if r["kernel"] == "hpl")
+    cpu_fp64 = next(d for d in fp64["sustained_detail"] if d["device"] == "cpu")
+    if hpl["status"] != "passed" or cpu_fp64.get("measure") != "hpl" or "gemm_proxy" not in cpu_fp64 or \
+            not os.path.exists(os.path.join(hpl["details"]["output_dir"], "hpccoutf.txt")):
+        fail(f"HPL: {hpl['status']} ({hpl.get('reason')}); fp64 sustained on the CPU: {cpu_fp64}")
     cpu = next(d for d in doc["peaks"] if d["device"] == "cpu")
     if not cpu["basis"]["fma_units_measured"]:
         fail("the peak kernel did not measure the FMA units")
@@ -327,7 +333,18 @@ def cmd_fleet_mpi(argv):
              if r["problem"].get("pattern") == "pairs" for link in r["details"]["links"]]
     if sorted(links) != sorted((f"node{a}", b) for a in range(4) for b in range(4) if a != b):
         fail(f"pairs: expected every link of 4 ranks once in each direction, got {links}")
-    print(f"ok: 4 ranks in {took:.1f} s, gathered {doc['gather_seconds']:.2f} s after rank 0's own run")
+    # HPL across all four ranks at once: the fleet's Rmax, which rate takes as the measured FP64 figure.
+    hpl = doc["fleet_results"]
+    if len(hpl) != 1 or hpl[0]["status"] != "passed" or hpl[0]["details"]["ranks"] != 4 or \
+            hpl[0]["details"]["grid"] != {"p": 2, "q": 2}:
+        fail(f"fleet-wide HPL: {[(r['problem_id'], r['status'], r.get('reason')) for r in hpl]}")
+    rate = json.loads(subprocess.run([exe, "rate", out, "--json"], capture_output=True, text=True).stdout)
+    fp64 = next(b for b in rate["bases"] if b["basis"] == "fp64")
+    rmax = hpl[0]["rates"]["headline"]["best"] * 1e9
+    if abs(fp64["measured"] - rmax) > 1e-6 * rmax or fp64["sustained_from"][0]["measure"] != "hpl":
+        fail(f"rate of the fleet: measured {fp64['measured']}, Rmax {rmax}")
+    print(f"ok: 4 ranks in {took:.1f} s, gathered {doc['gather_seconds']:.2f} s after rank 0's own run; "
+          f"HPL across them: Rmax {rmax * 1e-9:.1f} GFLOPS")
     print(subprocess.run([exe, "fleet", out], capture_output=True, text=True).stdout)
 
     # A rank whose times are scaled by 3 (a planted fault) is named slow.
@@ -355,7 +372,7 @@ def cmd_fleet_mpi(argv):
     doc = fleet_doc(died)
     check_schema(doc, os.path.join(os.path.dirname(schema), "fleet.schema.json"))
     missing = [n for n in doc["nodes"] if n["status"] == "missing"]
-    if doc["measured_nodes"] != 3 or [n["node"] for n in missing] != ["node1"]:
+    if doc["measured_nodes"] != 3 or [n["node"] for n in missing] != ["node1"] or doc["fleet_results"]:
         fail(f"dead rank: {doc['measured_nodes']} measured, missing {[n['node'] for n in missing]}")
     rc, report, err = fleet_verdicts(exe, died)
     node1 = [n for n in report["nodes"] if n["node"] == "node1"][0]
