@@ -255,7 +255,10 @@ void fleet_hpl(RootRun& run, const std::vector<Member>& m) {
     Case fleet_case{c.backend, all, {fmt::format("across all {} nodes at once ({} hosts)", run.fleet.nodes().size(),
                                                  hosts.size())}, 0};
     if (!run.a.quiet) fmt::print(stderr, "fleet: {} across all {} nodes\n", problem_id(all), run.fleet.nodes().size());
+    const auto node_files = run.s.files_dir;
+    run.s.files_dir = files_dir_for(run.out) / "all-nodes";
     Result r = run_case(run.s, fleet_case, TestFault{}, 0);
+    run.s.files_dir = node_files;
     run.fleet.add_fleet_result(r.to_json());
     run.write();
   }
@@ -373,9 +376,14 @@ int run_fleet(const RunArgs& a, const std::vector<std::string>& argv) {
         n->ranks = comm->size();
       }
     fault = test_fault_from_env();
+    // Files a case leaves (hpcc's output) go beside the fleet document, one folder per node
+    // (on a shared file system the ranks write side by side); a member rank without --out
+    // leaves them where the case put them.
     if (comm->rank() == 0) {
       out = result_path(a.out, "fleet-" + name);
-      s.files_dir = files_dir_for(out);
+      s.files_dir = files_dir_for(out) / name;
+    } else if (!a.out.empty()) {
+      s.files_dir = files_dir_for(a.out) / name;
     }
     mine = fingerprint(s);
   } catch (const UsageError& e) {

@@ -42,8 +42,10 @@ int allowed_cores() {
 }
 
 // The environment for mpirun: this process's, less what an MPI launcher gave it (a fleet run's
-// rank must not look like a rank to the mpirun it starts), with single-threaded BLAS per rank.
-std::vector<std::string> child_environment(int threads) {
+// rank must not look like a rank to the mpirun it starts), with `threads` BLAS threads per rank.
+// A run on this node only also drops Slurm's variables: inside a job step mpirun would take its
+// slots from the step's allocation instead of this node's cores.
+std::vector<std::string> child_environment(int threads, bool this_node_only) {
   static const char* kLauncherMca[] = {"OMPI_MCA_orte_", "OMPI_MCA_ess", "OMPI_MCA_pmix", "OMPI_MCA_initial_wdir",
                                        "OMPI_MCA_mpi_oversubscribe", "OMPI_MCA_shmem_RUNTIME_QUERY_hint",
                                        "OMPI_MCA_prte_", "OMPI_MCA_rmaps_"};
@@ -52,6 +54,7 @@ std::vector<std::string> child_environment(int threads) {
     const std::string v = *e;
     auto starts = [&](const char* p) { return v.rfind(p, 0) == 0; };
     if (starts("PMIX_") || starts("PMI_") || starts("OPENBLAS_NUM_THREADS=") || starts("OMP_NUM_THREADS=")) continue;
+    if (this_node_only && starts("SLURM_")) continue;
     if (starts("OMPI_") && !starts("OMPI_ALLOW_RUN_AS_ROOT") && !starts("OMPI_MCA_")) continue;
     bool launcher = false;
     for (const char* p : kLauncherMca) launcher = launcher || starts(p);
@@ -117,7 +120,7 @@ class HpccRun final : public KernelInstance {
                                    grid_.first, grid_.second});
       if (!in) throw std::runtime_error("cannot write " + (dir_ / "hpccinf.txt").string());
     }
-    const ChildOutcome o = run_child(command(), dir_, child_environment(threads_), dir_ / "mpirun.log", p_.timeout_s);
+    const ChildOutcome o = run_child(command(), dir_, child_environment(threads_, p_.hosts.empty()), dir_ / "mpirun.log", p_.timeout_s);
     const std::string log = read_file(dir_ / "mpirun.log");
     if (o.timed_out)
       throw std::runtime_error(fmt::format("hpcc did not finish within {} s and was ended (output in {})", p_.timeout_s,

@@ -324,6 +324,9 @@ def cmd_fleet_mpi(argv):
         fail(f"node names: {[n['node'] for n in doc['nodes']]}")
     for n in doc["nodes"]:
         check_schema(n["document"], schema)
+        node_hpl = next(r for r in n["document"]["results"] if r["kernel"] == "hpl")
+        if not os.path.exists(os.path.join(outdir, "fleet.files", n["node"], "hpl_hpcc_fp64_n640nb64", "hpccoutf.txt")):
+            fail(f"{n['node']}: its hpcc output is not beside the fleet document: {node_hpl['details']['output_dir']}")
         if n["document"]["status"] != "complete" or any(r["status"] != "passed" for r in n["document"]["results"]):
             fail(f"{n['node']}: not every case passed")
     nets = [r for n in doc["nodes"] for r in n["document"]["results"] if r["kernel"] == "net"]
@@ -336,7 +339,8 @@ def cmd_fleet_mpi(argv):
     # HPL across all four ranks at once: the fleet's Rmax, which rate takes as the measured FP64 figure.
     hpl = doc["fleet_results"]
     if len(hpl) != 1 or hpl[0]["status"] != "passed" or hpl[0]["details"]["ranks"] != 4 or \
-            hpl[0]["details"]["grid"] != {"p": 2, "q": 2}:
+            hpl[0]["details"]["grid"] != {"p": 2, "q": 2} or \
+            hpl[0]["details"]["output_dir"] != os.path.join(outdir, "fleet.files", "all-nodes", "hpl_hpcc_fp64_n640nb64r4"):
         fail(f"fleet-wide HPL: {[(r['problem_id'], r['status'], r.get('reason')) for r in hpl]}")
     rate = json.loads(subprocess.run([exe, "rate", out, "--json"], capture_output=True, text=True).stdout)
     fp64 = next(b for b in rate["bases"] if b["basis"] == "fp64")
