@@ -243,7 +243,7 @@ void fleet_hpl(RootRun& run, const std::vector<Member>& m) {
     for (const auto& n : run.fleet.nodes()) {
       const json sys = n.document.value("system", json::object());
       const int cores = sys.value("backends", json::object()).value("hpcc", json::object()).value("cores", 1);
-      all.processes += h->processes > 0 ? h->processes : run.a.threads > 0 ? run.a.threads : cores;
+      all.processes += h->ranks_for(run.a.threads, cores);
       const std::string& host = m[static_cast<std::size_t>(n.rank)].host;
       if (std::none_of(hosts.begin(), hosts.end(), [&](const auto& x) { return x.first == host; })) {
         hosts.emplace_back(host, cores);  // nodes that share a host (tests) share its cores and memory

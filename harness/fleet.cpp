@@ -72,6 +72,11 @@ bool is_fleet_document(const ijson& doc) {
          doc["schema"].get<std::string>().rfind("urn:ccbench:schema:fleet:", 0) == 0;
 }
 
+std::string fleet_result_key(const json& result) {
+  const std::string problem = result.value("problem_id", "");
+  return result.value("kernel", "") + "/" + result.value("backend", "") + "/" + problem.substr(problem.find('/') + 1);
+}
+
 Fleet read_fleet(const ijson& doc, const std::string& source) {
   const Where w{source, ""};
   if (!is_fleet_document(doc) || doc["schema"] != kFleetSchemaId)

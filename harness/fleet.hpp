@@ -65,6 +65,9 @@ struct Fleet {
   std::vector<FleetNode> nodes;
   json fleet_results;  // results measured across the whole fleet (fleet-wide HPL); an array
 };
+// A fleet-wide result's name as ccbench fleet and rate show it: kernel/backend/dtype/problem.
+std::string fleet_result_key(const json& result);
+
 // Reads a fleet document: UsageError naming the file and field for one that is not a fleet
 // document, another fleet schema version, or a node document that is not a result document of
 // the version this ccbench reads.

@@ -217,8 +217,7 @@ std::optional<std::pair<double, std::string>> fleet_rmax(const Fleet& fleet, con
       continue;
     const json rate = r.value("rates", json::object()).value("headline", json::object()).value("best", json());
     if (rate.is_number() && (!best || rate.get<double>() * 1e9 > best->first))
-      best = {{rate.get<double>() * 1e9, r.value("kernel", "") + "/" + r.value("backend", "") + "/" +
-                                             r.value("problem_id", "").substr(r.value("problem_id", "").find('/') + 1)}};
+      best = {{rate.get<double>() * 1e9, fleet_result_key(r)}};
   }
   return best;
 }

@@ -245,8 +245,7 @@ FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
   // one that did not pass is a finding of the fleet, not of a node.
   for (const auto& r : fleet.fleet_results) {
     const json rate = r.value("rates", json::object()).value("headline", json::object());
-    const std::string problem = r.value("problem_id", ""), kernel = r.value("kernel", "");
-    FleetRow row{"all nodes", kernel + "/" + r.value("backend", "") + "/" + problem.substr(problem.find('/') + 1),
+    FleetRow row{"all nodes", fleet_result_key(r),
                  rate.value("unit", ""), r.value("status", "") == "passed" ? "ok" : r.value("status", ""),
                  r.value("status", "") == "passed" ? "" : r.value("reason", ""), std::nullopt, std::nullopt,
                  std::nullopt, std::nullopt, rep.measured_nodes};

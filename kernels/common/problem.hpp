@@ -188,6 +188,9 @@ struct HplProblem {
   static std::int64_t n_for_memory(double fraction, double memory_bytes, std::int64_t nb);
   // P x Q for `ranks`: the divisor pair closest to square, P <= Q.
   static std::pair<int, int> grid_for(int ranks);
+  // MPI ranks on a node with `cores` cores under --threads `threads` (0: unset): `processes`
+  // when given, else the threads, else one per core.
+  int ranks_for(int threads, int cores) const { return processes > 0 ? processes : threads > 0 ? threads : cores; }
 
   WorkModel work() const;
   std::string id() const;  // hpl/fp64/n20000nb192, hpl/fp64/mem80nb192, + p2q4 when given

@@ -96,13 +96,9 @@ class HpccRun final : public KernelInstance {
  public:
   HpccRun(const HplProblem& p, Programs programs, int threads) : p_(p), programs_(std::move(programs)) {
     const int cores = allowed_cores();
-    ranks_ = p.processes > 0 ? p.processes : threads > 0 ? threads : cores;
+    ranks_ = p.ranks_for(threads, cores);
     threads_ = p.hosts.empty() ? std::max(1, cores / ranks_) : 1;
-    if (p.p > 0) {
-      grid_ = {p.p, p.q};
-    } else {
-      grid_ = HplProblem::grid_for(ranks_);
-    }
+    grid_ = p.p > 0 ? std::pair{p.p, p.q} : HplProblem::grid_for(ranks_);
     if (grid_.first * grid_.second != ranks_)
       throw std::invalid_argument(fmt::format("a {}x{} grid is not {} ranks", grid_.first, grid_.second, ranks_));
   }
@@ -229,7 +225,7 @@ class HpccBackend final : public Backend {
     if (const Availability a = supports(kernel_name(p), dtype_of(p)); !a.ok) return a;
     const auto& h = std::get<HplProblem>(p);
     if (h.n < h.nb) return {false, fmt::format("N = {} is below one block of NB = {}", h.n, h.nb)};
-    const int ranks = h.processes > 0 ? h.processes : threads_ > 0 ? threads_ : allowed_cores();
+    const int ranks = h.ranks_for(threads_, allowed_cores());
     if (h.p > 0 && h.p * h.q != ranks)
       return {false, fmt::format("a {}x{} grid is {} ranks, not the {} of this run", h.p, h.q, h.p * h.q, ranks)};
     return {};
