@@ -140,6 +140,7 @@ void remeasure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, const std::ve
                                   "the second", median_of(c.rates), c.unit));
     doc.replace(i, std::move(r));
   }
+  peaks.annotate_again(doc.results());
   doc.set_peaks(peaks.to_json(), node_ratings(s.bases, peaks, doc.results()));
 }
 

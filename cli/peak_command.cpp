@@ -73,14 +73,17 @@ PeakFigures measure_peaks(const PeakArgs& a) {
   const std::vector<Case> cases = peak_cases(registry, a.gemm_n);
   PeakFigures out;
   Progress progress(cases.size(), a.json);
+  std::vector<Result> results;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     progress.start(i, cases[i].backend + " " + problem_id(cases[i].problem));
     Result r = runner.run(cases[i]);
     model.take(r);
     progress.done(i, r);
     out.bad = out.bad || is_bad(r.status);
-    out.results.push_back(r.to_json());
+    results.push_back(std::move(r));
   }
+  model.annotate_again(results);
+  for (const auto& r : results) out.results.push_back(r.to_json());
   out.peaks = model.to_json();
   return out;
 }

@@ -34,6 +34,7 @@ class ResultDocument {
     ratings_ = std::move(ratings);
   }
   const std::vector<Result>& results() const { return results_; }
+  std::vector<Result>& results() { return results_; }
   // Marks the run complete and stamps the end time; until then the document says
   // "interrupted", which is what a crash leaves on disk.
   void finish() {

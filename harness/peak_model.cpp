@@ -43,6 +43,7 @@ json PrecisionPeak::to_json() const {
               {"theoretical_nominal_flops", opt(theoretical_nominal)},
               {"theoretical_sustained_flops", opt(theoretical_sustained)},
               {"measured_flops", opt(measured)},
+              {"measured_by", measured_by.empty() ? json(nullptr) : json(measured_by)},
               {"ceiling_flops", ceiling},
               {"formula", formula},
               {"source", source},
@@ -140,17 +141,15 @@ DevicePeak PeakModel::cpu_peak() const {
   const json flags = cpu.value("isa", json::array());
   const std::string isa = widest_isa(flags);
 
-  // Without a measurement, assume the most FMA units this ISA comes with, and say so. The
-  // mistrust ceiling always uses that most generous class: a noisy measurement must never make
-  // a real rate look impossible.
-  int max_units = 0;
+  // The FMA-unit count is the ISA table's (the most units this ISA class comes with); the peak
+  // kernel's measurement only confirms it. A measurement below it (a throttled or shared core,
+  // or a SKU with fewer units) is reported, never used to lower the theoretical peak: that
+  // would raise every efficiency judged against it.
+  int units = 0;
   for (const auto& c : tables_.isa_classes)
-    if (c.isa == isa) max_units = std::max(max_units, c.fma_units);
-  const int units = fma_units_.value_or(max_units);
-  const CpuIsaClass* widest = tables_.isa_class(isa, max_units);
+    if (c.isa == isa) units = std::max(units, c.fma_units);
   const CpuIsaClass* cls = tables_.isa_class(isa, units);
-  const bool unmatched = !cls && widest;  // a measured count no table row has
-  if (unmatched) cls = widest;
+  const bool confirmed = fma_units_measured_ && std::lround(*fma_units_measured_) == units;
   const double probed = number_or(cpu, "scalar_clock_mhz", 0);
   const double highest = std::max({nominal, max_mhz, probed, sustained_mhz_.value_or(0), scalar_mhz_.value_or(0)});
 
@@ -161,7 +160,9 @@ DevicePeak PeakModel::cpu_peak() const {
                  {"isa", isa},
                  {"isa_class", cls ? json(cls->id) : json(nullptr)},
                  {"fma_units", units},
-                 {"fma_units_measured", fma_units_.has_value()},
+                 {"fma_units_source", "ISA table"},
+                 {"fma_units_measured", opt(fma_units_measured_)},
+                 {"fma_units_confirmed", confirmed},
                  {"nominal_mhz", nominal},
                  {"nominal_mhz_source", cpu.value("nominal_mhz_source", "unknown")},
                  {"max_mhz", max_mhz > 0 ? json(max_mhz) : json(nullptr)},
@@ -179,13 +180,16 @@ DevicePeak PeakModel::cpu_peak() const {
       p.theoretical_nominal = cores * nominal * 1e6 * fpc;
       if (sustained_mhz_) p.theoretical_sustained = cores * *sustained_mhz_ * 1e6 * fpc;
       p.measured = measured(precision);
-      p.ceiling = cores * highest * 1e6 * std::max(fpc, widest->flops_per_cycle.count(precision) ? widest->flops_per_cycle.at(precision) : 0.0);
+      for (const auto& [q, by] : cpu_measured_by_)
+        if (q == precision) p.measured_by = by;
+      p.ceiling = cores * highest * 1e6 * fpc;
       p.formula = fmt::format("{} cores x {:.0f} MHz x {} FLOPs/cycle ({}{})", cores, nominal, fpc, cls->id,
-                              unmatched    ? fmt::format(": {} FMA units measured, no such row", units)
-                              : fma_units_ ? ", FMA units measured"
-                                           : ", FMA units assumed: not measured");
+                              confirmed             ? ", FMA units confirmed by measurement"
+                              : fma_units_measured_ ? fmt::format(", FMA units from the table; {:.2f} measured, not "
+                                                                  "used to lower the peak", *fma_units_measured_)
+                                                    : ", FMA units from the table, not measured");
       p.source = cls->source;
-      p.certainty = fma_units_ && !unmatched ? cls->certainty : "uncertain";
+      p.certainty = confirmed ? cls->certainty : "uncertain";
       d.precisions.push_back(p);
     }
     add_matrix_unit_peaks(tables_, flags, cores, nominal, highest, d);
@@ -202,8 +206,11 @@ void PeakModel::rebuild() {
     const auto mhz = acc.contains("clock_mhz") && acc["clock_mhz"].is_number() ? std::optional<double>(acc["clock_mhz"].get<double>()) : std::nullopt;
     if (auto g = gpu_device_peak(tables_, acc.value("device", "gpu"), acc.value("name", ""), sms, mhz)) {
       for (auto& p : g->precisions)
-        for (const auto& [dev, precision, flops] : gpu_measured_)
-          if (dev == g->device && precision == p.precision) p.measured = flops;
+        for (const auto& m : gpu_measured_)
+          if (m.device == g->device && m.precision == p.precision) {
+            p.measured = m.flops;
+            p.measured_by = m.by;
+          }
       devices_.push_back(*g);
     }
   }
@@ -240,16 +247,18 @@ bool PeakModel::observe(const Result& r) {
     }
     const double flops = r.rate()->median * 1e9;
     auto it = std::find_if(gpu_measured_.begin(), gpu_measured_.end(),
-                           [&](const auto& m) { return std::get<0>(m) == r.device && std::get<1>(m) == precision; });
+                           [&](const auto& m) { return m.device == r.device && m.precision == precision; });
     if (it == gpu_measured_.end())
-      gpu_measured_.emplace_back(r.device, precision, flops);
-    else if (r.kernel == "peak" || flops > std::get<2>(*it))
-      std::get<2>(*it) = flops;
+      gpu_measured_.push_back({r.device, precision, flops, r.name()});
+    else if (r.kernel == "peak" || flops > it->flops)
+      *it = {r.device, precision, flops, r.name()};
     rebuild();
     return true;
   }
   std::erase_if(cpu_measured_, [&](const auto& m) { return m.first == precision; });
   cpu_measured_.emplace_back(precision, r.rate()->median * 1e9);
+  std::erase_if(cpu_measured_by_, [&](const auto& m) { return m.first == precision; });
+  cpu_measured_by_.emplace_back(precision, r.name());
   const json& d = r.details;
   if (d.contains("sustained_clock_mhz")) sustained_mhz_ = d["sustained_clock_mhz"].get<double>();
   if (d.contains("scalar_clock_mhz")) scalar_mhz_ = d["scalar_clock_mhz"].get<double>();
@@ -261,9 +270,9 @@ bool PeakModel::observe(const Result& r) {
     const double threads = d["threads"].get<double>();
     double share = cores > 0 && threads > cores ? threads / cores : 1.0;
     if (cores > 0 && logical >= cores) share = std::min(share, logical / cores);
-    fma_units_ = std::max(1, static_cast<int>(std::lround(d["fma_units_raw"].get<double>() * share)));
+    fma_units_measured_ = d["fma_units_raw"].get<double>() * share;
   } else if (d.contains("fma_units")) {
-    fma_units_ = d["fma_units"].get<int>();
+    fma_units_measured_ = d["fma_units"].get<double>();
   }
   rebuild();
   return true;
@@ -286,20 +295,29 @@ void PeakModel::annotate(Result& r) const {
   }
   const double median = r.rate()->median * 1e9, best = r.rate()->best * 1e9;
   auto ratio = [&](const std::optional<double>& peak) { return peak && *peak > 0 ? json(median / *peak) : json(nullptr); };
+  // Never judged against itself: the best GEMM that is a GPU's measured tensor peak, a peak
+  // kernel's own measurement.
+  const bool self = r.kernel == "peak" || p->measured_by == r.name();
   r.efficiency = json{{"precision", p->precision},
                       {"vs_theoretical_nominal", ratio(p->theoretical_nominal)},
                       {"vs_theoretical_sustained", ratio(p->theoretical_sustained)},
-                      {"vs_measured_peak", r.kernel == "peak" ? json(nullptr) : ratio(p->measured)},
+                      {"vs_measured_peak", self ? json(nullptr) : ratio(p->measured)},
                       {"theoretical_nominal_flops", opt(p->theoretical_nominal)},
                       {"theoretical_sustained_flops", opt(p->theoretical_sustained)},
-                      {"measured_peak_flops", r.kernel == "peak" ? json(nullptr) : opt(p->measured)},
+                      {"measured_peak_flops", self ? json(nullptr) : opt(p->measured)},
                       {"ceiling_flops", p->ceiling}};
+  if (self && p->measured) r.efficiency["measured_peak_note"] = "this result is the measured peak";
   if (r.status == Status::passed && p->ceiling > 0 && best > kMistrustFactor * p->ceiling) {
     r.status = Status::mistrusted;
     r.reason = fmt::format("rate {:.4g} GFLOPS is above {:.2f}x the theoretical {} peak of {}, {:.4g} GFLOPS "
                            "at the highest clock known",
                            best * 1e-9, kMistrustFactor, p->precision, r.device, p->ceiling * 1e-9);
+    r.efficiency = nullptr;  // a mistrusted figure is not an efficiency
   }
+}
+
+void PeakModel::annotate_again(std::vector<Result>& results) const {
+  for (auto& r : results) annotate(r);
 }
 
 json PeakModel::to_json() const {

@@ -1,11 +1,11 @@
 #pragma once
 // Theoretical and measured peaks per device and precision, and the efficiency of every GEMM
 // (and peak) result against them. CPU: cores x clock x FLOPs per cycle of the detected ISA and
-// FMA-unit count (measured by the peak kernel; cpuid does not tell). GPU: SMs x per-SM ops per
+// its FMA-unit count from the ISA table (the peak kernel's measurement confirms it, or is
+// reported beside it; cpuid does not tell). GPU: SMs x per-SM ops per
 // clock x clock, or the datasheet row matched by device name.
 #include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "harness/hardware.hpp"
@@ -21,6 +21,7 @@ struct PrecisionPeak {
   std::optional<double> theoretical_nominal;    // FLOP/s at the nominal (datasheet) clock
   std::optional<double> theoretical_sustained;  // FLOP/s at the measured sustained clock
   std::optional<double> measured;               // FLOP/s of the peak kernel (median)
+  std::string measured_by;                      // the result that measured it (its name)
   double ceiling = 0;   // FLOP/s at the highest clock known: rates above 1.05x are mistrusted
   std::string formula;  // how theoretical_nominal was computed
   std::string source, certainty;
@@ -54,8 +55,12 @@ class PeakModel {
   // passed tensor-core GEMM (the best one is the measured tensor peak). False when `r` has none.
   bool observe(const Result& r);
   // Sets r.efficiency for GEMM, convolution and peak results; a passed result whose best rate exceeds
-  // 1.05x the device's ceiling becomes mistrusted.
+  // 1.05x the device's ceiling becomes mistrusted. A result is never judged against a peak it
+  // measured itself (vs_measured_peak is null).
   void annotate(Result& r) const;
+  // annotate() for each of `results` again, against the model as it is now (a later result may
+  // have become the measured peak that earlier ones are judged against).
+  void annotate_again(std::vector<Result>& results) const;
 
   const std::vector<DevicePeak>& devices() const { return devices_; }
   const DevicePeak* device(const std::string& id) const;
@@ -76,11 +81,17 @@ class PeakModel {
   std::vector<DevicePeak> devices_;
   // Measurements from peak results: per precision median FLOP/s, and the CPU clocks.
   std::vector<std::pair<std::string, double>> cpu_measured_;
-  // GPU measured peaks: (device, precision, FLOP/s), the FMA kernel's median for FP64 and FP32
-  // (the CUDA-core peaks), the best GEMM median for the tensor-core precisions.
-  std::vector<std::tuple<std::string, std::string, double>> gpu_measured_;
+  // GPU measured peaks: the FMA kernel's median for FP64 and FP32 (the CUDA-core peaks), the
+  // best GEMM median for the tensor-core precisions.
+  struct GpuMeasured {
+    std::string device, precision;
+    double flops = 0;
+    std::string by;  // the result's name
+  };
+  std::vector<GpuMeasured> gpu_measured_;
+  std::vector<std::pair<std::string, std::string>> cpu_measured_by_;  // precision, result name
   std::optional<double> sustained_mhz_, scalar_mhz_;
-  std::optional<int> fma_units_;
+  std::optional<double> fma_units_measured_;  // per core, as the peak kernel measured it
 };
 
 }  // namespace ccb

@@ -215,7 +215,7 @@ std::optional<std::pair<double, std::string>> fleet_rmax(const Fleet& fleet, con
     if (r.value("kernel", "") != "hpl" || r.value("status", "") != "passed") continue;
     if (std::find(b.sustained_dtypes.begin(), b.sustained_dtypes.end(), r.value("dtype", "")) == b.sustained_dtypes.end())
       continue;
-    const json rate = r.value("rates", json::object()).value("headline", json::object()).value("best", json());
+    const json rate = headline(r).value("best", json());
     if (rate.is_number() && (!best || rate.get<double>() * 1e9 > best->first))
       best = {{rate.get<double>() * 1e9, fleet_result_key(r)}};
   }

@@ -86,12 +86,13 @@ std::optional<Rate> rate_from(const std::optional<Stats>& st, double amount, con
 }  // namespace
 
 std::optional<Rate> Result::rate() const {
+  if (status != Status::passed) return std::nullopt;
   if (rated_in_bytes(kernel)) return rate_from(stats, work.bytes, "GB/s");
   return rate_from(stats, work.flops, "GFLOPS");
 }
 
 std::optional<Rate> Result::rate_with_write_allocate() const {
-  if (kernel != "stream") return std::nullopt;
+  if (kernel != "stream" || status != Status::passed) return std::nullopt;
   return rate_from(stats, work.bytes_actual, "GB/s");
 }
 
@@ -123,7 +124,7 @@ json Result::to_json() const {
   j["samples_s"] = samples_json;
   j["stats_s"] = stats ? stats->to_json() : json(nullptr);
   json rates = json::object();
-  if (auto r = rate()) rates["headline"] = r->to_json();
+  rates["headline"] = rate() ? rate()->to_json() : json(nullptr);
   if (auto r = rate_with_write_allocate()) rates["with_write_allocate"] = r->to_json();
   j["rates"] = rates;
   j["validation"] = validation ? validation->to_json() : json(nullptr);
@@ -131,6 +132,12 @@ json Result::to_json() const {
   j["efficiency"] = efficiency;
   j["notes"] = notes;
   return j;
+}
+
+json headline(const json& result) {
+  if (!result.is_object() || !result.contains("rates") || !result["rates"].is_object()) return json::object();
+  const json& rates = result["rates"];
+  return rates.contains("headline") && rates["headline"].is_object() ? rates["headline"] : json::object();
 }
 
 }  // namespace ccb

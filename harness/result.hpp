@@ -51,12 +51,17 @@ struct Result {
   json notes = json::array();
 
   // Headline rate: GFLOPS for kernels that count FLOPs and are not STREAM, GB/s otherwise.
+  // nullopt unless the result passed: a wrong or mistrusted answer has no figure.
   std::optional<Rate> rate() const;
-  // For STREAM-like kernels: bandwidth including write-allocate traffic.
+  // For STREAM-like kernels: bandwidth including write-allocate traffic (passed results only).
   std::optional<Rate> rate_with_write_allocate() const;
   std::string name() const;  // kernel/backend/dtype/problem, the benchmark name
   json to_json() const;
 };
+
+// The headline rate object of a result read from JSON ({unit, median, best, mean}); an empty
+// object when the result has none (it did not pass) or the file lacks it.
+json headline(const json& result);
 
 // Cases whose status a CI run should treat as bad: failed, mistrusted, error.
 bool is_bad(Status s);

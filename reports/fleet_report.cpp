@@ -244,7 +244,7 @@ FleetReport analyse_fleet(const Fleet& fleet, const FleetOptions& o) {
   // Results across the whole fleet at once (HPL over every node): a row each, under "all nodes";
   // one that did not pass is a finding of the fleet, not of a node.
   for (const auto& r : fleet.fleet_results) {
-    const json rate = r.value("rates", json::object()).value("headline", json::object());
+    const json rate = headline(r);
     FleetRow row{"all nodes", fleet_result_key(r),
                  rate.value("unit", ""), r.value("status", "") == "passed" ? "ok" : r.value("status", ""),
                  r.value("status", "") == "passed" ? "" : r.value("reason", ""), std::nullopt, std::nullopt,

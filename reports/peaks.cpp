@@ -42,6 +42,14 @@ std::string mhz(const ojson& basis, const char* key) {
   return basis.contains(key) && basis[key].is_number() ? fmt::format("{:.0f} MHz", basis[key].get<double>()) : "not measured";
 }
 
+// Where the FMA-unit count came from and what the peak kernel measured.
+std::string fma_units_text(const ojson& basis) {
+  const ojson& measured = basis.contains("fma_units_measured") ? basis["fma_units_measured"] : ojson(nullptr);
+  if (!measured.is_number()) return "ISA table, not measured";
+  return fmt::format("ISA table, {} {:.2f}", basis.value("fma_units_confirmed", false) ? "confirmed: measured" : "NOT confirmed: measured",
+                     measured.get<double>());
+}
+
 }  // namespace
 
 std::string peak_table(const ojson& peaks, const ojson& results) {
@@ -53,7 +61,7 @@ std::string peak_table(const ojson& peaks, const ojson& results) {
           "{} ({}): {} cores, {} with {} FMA unit(s) ({}), nominal clock {} ({}), sustained {} under {} FMA "
           "load, scalar {}\n",
           dev["device"].get<std::string>(), dev["name"].get<std::string>(), b.value("cores", 0.0),
-          b.value("isa", "?"), b.value("fma_units", 0), b.value("fma_units_measured", false) ? "measured" : "assumed",
+          b.value("isa", "?"), b.value("fma_units", 0), fma_units_text(b),
           mhz(b, "nominal_mhz"), b.value("nominal_mhz_source", "?"), mhz(b, "sustained_mhz"), b.value("isa", "?"),
           mhz(b, "scalar_mhz"));
     else

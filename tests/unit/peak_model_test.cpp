@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "harness/peak_model.hpp"
 #include "harness/rating.hpp"
 #include "harness/suite.hpp"
@@ -40,22 +42,42 @@ TEST(PeakModel, CpuTheoreticalIsCoresTimesClockTimesFlopsPerCycle) {
   ASSERT_NE(fp64, nullptr);
   EXPECT_DOUBLE_EQ(*fp64->theoretical_nominal, 40 * 2400e6 * 32);  // assumed 2 FMA units
   EXPECT_EQ(fp64->certainty, "uncertain");
-  EXPECT_NE(fp64->formula.find("FMA units assumed"), std::string::npos);
+  EXPECT_NE(fp64->formula.find("FMA units from the table, not measured"), std::string::npos);
   EXPECT_FALSE(fp64->theoretical_sustained);
   EXPECT_FALSE(m.device("cpu")->find("bf16"));  // no AMX flag
 }
 
-TEST(PeakModel, MeasuredFmaUnitsAndClockRefineThePeak) {
+TEST(PeakModel, MeasuredClockRefinesThePeakAndTheMeasurementConfirmsTheTablesFmaUnits) {
   PeakModel m = model();
   m.observe(passed_result("peak", DType::fp64, 2500,
-                          json{{"sustained_clock_mhz", 2000.0}, {"scalar_clock_mhz", 3000.0}, {"fma_units", 1}}));
+                          json{{"sustained_clock_mhz", 2000.0}, {"scalar_clock_mhz", 3000.0}, {"fma_units_raw", 1.97},
+                               {"threads", 40}}));
   const auto* fp64 = m.device("cpu")->find("fp64");
-  EXPECT_DOUBLE_EQ(*fp64->theoretical_nominal, 40 * 2400e6 * 16);  // one FMA unit measured
-  EXPECT_DOUBLE_EQ(*fp64->theoretical_sustained, 40 * 2000e6 * 16);
+  EXPECT_DOUBLE_EQ(*fp64->theoretical_nominal, 40 * 2400e6 * 32);
+  EXPECT_DOUBLE_EQ(*fp64->theoretical_sustained, 40 * 2000e6 * 32);
   EXPECT_DOUBLE_EQ(*fp64->measured, 2500e9);
   EXPECT_EQ(fp64->certainty, "sourced");
-  // The ceiling takes the highest clock and the most FMA units the ISA allows.
+  EXPECT_TRUE(m.device("cpu")->basis["fma_units_confirmed"].get<bool>());
+  EXPECT_NE(fp64->formula.find("confirmed by measurement"), std::string::npos) << fp64->formula;
+  // The ceiling takes the highest clock.
   EXPECT_DOUBLE_EQ(fp64->ceiling, 40 * 3000e6 * 32);
+}
+
+TEST(PeakModel, AThrottledFmaMeasurementIsReportedButNeverLowersTheTheoreticalPeak) {
+  PeakModel m = model();
+  m.observe(passed_result("peak", DType::fp64, 1400,
+                          json{{"sustained_clock_mhz", 2000.0}, {"fma_units_raw", 1.4}, {"threads", 40}}));
+  const DevicePeak& cpu = *m.device("cpu");
+  const auto* fp64 = cpu.find("fp64");
+  EXPECT_DOUBLE_EQ(*fp64->theoretical_nominal, 40 * 2400e6 * 32);  // the table's 2 units, not 1
+  EXPECT_EQ(cpu.basis["fma_units"], 2);
+  EXPECT_DOUBLE_EQ(cpu.basis["fma_units_measured"].get<double>(), 1.4);
+  EXPECT_FALSE(cpu.basis["fma_units_confirmed"].get<bool>());
+  EXPECT_EQ(fp64->certainty, "uncertain");
+  EXPECT_NE(fp64->formula.find("1.40 measured, not used to lower the peak"), std::string::npos) << fp64->formula;
+  Result gemm = passed_result("gemm", DType::fp64, 1300);
+  m.annotate(gemm);
+  EXPECT_NEAR(gemm.efficiency["vs_theoretical_nominal"].get<double>(), 1300e9 / (40 * 2400e6 * 32), 1e-12);
 }
 
 TEST(PeakModel, EfficiencyAndAboveCeilingIsMistrusted) {
@@ -90,12 +112,14 @@ TEST(PeakModel, FmaUnitsMeasuredPerThreadAreScaledWhenThreadsShareCores) {
   PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
   m.observe(passed_result("peak", DType::fp64, 5000,
                           json{{"sustained_clock_mhz", 2000.0}, {"threads", 80}, {"fma_units_raw", 0.98}, {"fma_units", 1}}));
-  EXPECT_EQ(m.device("cpu")->basis["fma_units"], 2);
+  EXPECT_NEAR(m.device("cpu")->basis["fma_units_measured"].get<double>(), 1.96, 1e-12);
+  EXPECT_TRUE(m.device("cpu")->basis["fma_units_confirmed"].get<bool>());
   sys["cpu"]["threads"] = 40;  // no SMT: per thread is per core
   PeakModel plain(HardwareTables::load(config_dir() / "hardware"), sys);
   plain.observe(passed_result("peak", DType::fp64, 5000,
                               json{{"sustained_clock_mhz", 2000.0}, {"threads", 40}, {"fma_units_raw", 0.98}, {"fma_units", 1}}));
-  EXPECT_EQ(plain.device("cpu")->basis["fma_units"], 1);
+  EXPECT_NEAR(plain.device("cpu")->basis["fma_units_measured"].get<double>(), 0.98, 1e-12);
+  EXPECT_FALSE(plain.device("cpu")->basis["fma_units_confirmed"].get<bool>());
 }
 
 TEST(PeakModel, AmxAddsBf16AndInt8PeaksAndGpusComeFromTheirTableRow) {
@@ -146,13 +170,21 @@ TEST(PeakModel, GpuTensorPeaksUseTheDatasheetClockAndGpuPeakKernelsFeedTheirDevi
   m.take(dgemm);
   EXPECT_EQ(dgemm.status, Status::passed) << dgemm.reason;
   EXPECT_EQ(dgemm.efficiency["precision"], "fp64_tensor");
-  // The best tensor-core GEMM is the measured tensor peak.
+  // The best tensor-core GEMM is the measured tensor peak, and is never judged against itself.
+  std::vector<Result> gemms;
   for (double tflops : {700.0, 780.0, 760.0}) {
     Result g = passed_result("gemm", DType::bf16, tflops * 1000);
     g.device = "cuda:0";
+    g.problem_id = fmt::format("gemm/bf16/m{:.0f}", tflops);
     m.take(g);
+    gemms.push_back(g);
   }
   EXPECT_DOUBLE_EQ(*m.device("cuda:0")->find("bf16")->measured, 780e12);
+  m.annotate_again(gemms);
+  EXPECT_NEAR(gemms[0].efficiency["vs_measured_peak"].get<double>(), 700.0 / 780.0, 1e-12);
+  EXPECT_TRUE(gemms[1].efficiency["vs_measured_peak"].is_null());
+  EXPECT_EQ(gemms[1].efficiency["measured_peak_note"], "this result is the measured peak");
+  EXPECT_NEAR(gemms[2].efficiency["vs_measured_peak"].get<double>(), 760.0 / 780.0, 1e-12);
   Result impossible = passed_result("gemm", DType::bf16, 2000e3);  // twice the H100's BF16 peak
   impossible.device = "cuda:0";
   m.take(impossible);

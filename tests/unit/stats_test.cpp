@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/result.hpp"
+#include "reports/table.hpp"
 
 namespace ccb {
 
@@ -19,6 +20,7 @@ TEST(Stats, MedianMeanStddevCv) {
 TEST(Result, RatesUseDecimalUnitsFromMedianAndMinimumTime) {
   Result r;
   r.kernel = "gemm";
+  r.status = Status::passed;
   r.work.flops = 2e12;
   r.samples = {2.0, 1.0, 4.0};
   r.stats = Stats::of(r.samples);
@@ -33,6 +35,7 @@ TEST(Result, RatesUseDecimalUnitsFromMedianAndMinimumTime) {
 TEST(Result, StreamRatesAreBandwidthWithWriteAllocateApart) {
   Result r;
   r.kernel = "stream";
+  r.status = Status::passed;
   r.work.bytes = 3e9;
   r.work.bytes_actual = 4e9;
   r.samples = {0.5};
@@ -52,9 +55,28 @@ TEST(Result, NoSamplesMeansNoRateAndNullStatistics) {
   EXPECT_FALSE(r.rate());
   const auto j = r.to_json();
   EXPECT_TRUE(j["stats_s"].is_null());
-  EXPECT_TRUE(j["rates"].empty());
+  EXPECT_TRUE(j["rates"]["headline"].is_null());
   EXPECT_EQ(j["status"], "skipped");
   EXPECT_EQ(r.name(), "gemm/openblas/fp64/m1n1k1");
+}
+
+TEST(Result, AResultThatDidNotPassHasNoFigure) {
+  for (auto status : {Status::failed, Status::mistrusted, Status::error}) {
+    Result r;
+    r.kernel = "gemm";
+    r.backend = "openblas";
+    r.problem_id = "gemm/fp64/m1000n1000k1000";
+    r.status = status;
+    r.reason = "wrong answer";
+    r.work.flops = 2e9;
+    r.samples = {0.25, 0.25};
+    r.stats = Stats::of(r.samples);
+    EXPECT_FALSE(r.rate());
+    EXPECT_TRUE(r.to_json()["rates"]["headline"].is_null());
+    const std::string table = summary_table({r}, false);
+    EXPECT_EQ(table.find("8.00"), std::string::npos) << table;  // 2e9 FLOP in 0.25 s
+    EXPECT_NE(table.find(std::string(to_string(status)) + "  "), std::string::npos) << table;
+  }
 }
 
 TEST(Status, NamesRoundTrip) {
