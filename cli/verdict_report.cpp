@@ -48,12 +48,16 @@ void add_verdict_options(CLI::App& cmd, VerdictArgs& v) {
   cmd.add_option("--threshold", v.threshold, "Smallest change that counts, e.g. 5% or 0.05")->capture_default_str();
   cmd.add_option("--alpha", v.alpha, "Significance level of the Mann-Whitney U test")
       ->check(CLI::Range(1e-6, 0.5))->capture_default_str();
+  cmd.add_option("--min-samples", v.min_samples,
+                 "Samples per side before the significance test decides (complete separation by more than "
+                 "--threshold decides with two)")
+      ->check(CLI::Range(2, 1000))->capture_default_str();
   cmd.add_option("--format", v.format, "table, markdown, json or junit")->capture_default_str();
   cmd.add_option("--fail-on", v.fail_on, "regression, any-change or never")->capture_default_str();
 }
 
 Verdicts parse_verdicts(const VerdictArgs& v) {
-  Verdicts out{{parse_threshold(v.threshold), v.alpha}, parse_fail_on(v.fail_on), v.format};
+  Verdicts out{{parse_threshold(v.threshold), v.alpha, v.min_samples}, parse_fail_on(v.fail_on), v.format};
   check_format(v.format);
   return out;
 }

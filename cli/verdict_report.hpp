@@ -17,8 +17,9 @@ double parse_threshold(const std::string& s);
 struct VerdictArgs {
   std::string threshold = "5%", format = "table", fail_on = "regression";
   double alpha = 0.05;
+  std::size_t min_samples = kMinSamples;
 };
-// Adds --threshold, --alpha, --format and --fail-on to `cmd`, bound to `v`.
+// Adds --threshold, --alpha, --min-samples, --format and --fail-on to `cmd`, bound to `v`.
 void add_verdict_options(CLI::App& cmd, VerdictArgs& v);
 
 struct Verdicts {

@@ -1,5 +1,6 @@
 #include "reports/compare.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -11,6 +12,16 @@
 
 namespace ccb {
 namespace {
+
+// +1 when every sample of `next` exceeds every sample of `base` by more than the threshold, -1
+// when every one falls short of every base sample by more than it, 0 otherwise.
+int separation(const std::vector<double>& base, const std::vector<double>& next, double threshold) {
+  const auto [base_lo, base_hi] = std::minmax_element(base.begin(), base.end());
+  const auto [next_lo, next_hi] = std::minmax_element(next.begin(), next.end());
+  if (*next_hi < *base_lo * (1 - threshold)) return -1;
+  if (*next_lo > *base_hi * (1 + threshold)) return 1;
+  return 0;
+}
 
 }  // namespace
 
@@ -42,12 +53,20 @@ PairResult judge(const std::string& key, const std::vector<double>& base, const 
   p.new_median = median_of(next);
   p.change = (*p.new_median - *p.base_median) / std::abs(*p.base_median);
   p.p_value = mann_whitney_p(base, next);
+  const int separated = base.size() >= kMinSeparated && next.size() >= kMinSeparated
+                            ? separation(base, next, o.threshold) : 0;
   if (std::abs(*p.change) < o.threshold) {
     p.verdict = Verdict::unchanged;
-  } else if (base.size() < kMinSamples || next.size() < kMinSamples) {
+  } else if (separated != 0 && (separated < 0) == (*p.change < 0)) {
+    p.verdict = separated < 0 ? Verdict::regressed : Verdict::improved;
+    p.reason = fmt::format("decided by separation, n={}{}: every new sample {} every base sample by more than {:.3g}%",
+                           base.size(), next.size() == base.size() ? "" : fmt::format(" and {}", next.size()),
+                           separated < 0 ? "below" : "above", 100 * o.threshold);
+  } else if (base.size() < o.min_samples || next.size() < o.min_samples) {
     p.verdict = Verdict::noisy;
-    p.reason = fmt::format("{:+.1f}% but only {} and {} samples: at least {} per side are needed to decide",
-                           100 * *p.change, base.size(), next.size(), kMinSamples);
+    p.reason = fmt::format("{:+.1f}% but only {} and {} samples, and they overlap: at least {} per side are "
+                           "needed to decide (--min-samples)",
+                           100 * *p.change, base.size(), next.size(), o.min_samples);
   } else if (*p.p_value < o.alpha) {
     p.verdict = *p.change < 0 ? Verdict::regressed : Verdict::improved;
   } else {

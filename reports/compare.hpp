@@ -1,7 +1,9 @@
 #pragma once
 // Comparing two runs for CI: per case, the rate change, a two-sided Mann-Whitney U test over
-// the per-repetition rates, and a verdict. A regression needs both significance and at least the
-// threshold effect; too few samples or too much noise is reported as such, never guessed.
+// the per-repetition rates, and a verdict. A regression needs at least the threshold effect and
+// either significance or complete separation (every new sample beyond every base sample by more
+// than the threshold, which decides with as few as two samples a side); too few samples or too
+// much noise is reported as such, never guessed.
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,13 +15,17 @@ namespace ccb {
 enum class Verdict { improved, regressed, unchanged, noisy, added, missing, status_changed };
 std::string_view to_string(Verdict v);
 
+// At least this many samples per side before the significance test decides (the default of
+// --min-samples; with four a side the smallest two-sided p is 0.029).
+inline constexpr std::size_t kMinSamples = 4;
+// Separation needs at least this many samples per side: one sample shows no spread.
+inline constexpr std::size_t kMinSeparated = 2;
+
 struct CompareOptions {
   double threshold = 0.05;  // minimum relative effect
   double alpha = 0.05;      // significance level
+  std::size_t min_samples = kMinSamples;  // per side, for the significance test
 };
-
-// At least this many samples per side before a change can be called significant.
-inline constexpr std::size_t kMinSamples = 4;
 // Above this coefficient of variation on either side, a non-significant change is "noisy".
 inline constexpr double kNoisyCv = 0.10;
 

@@ -31,12 +31,32 @@ TEST(Judge, NeedsBothSignificanceAndTheThresholdEffect) {
   EXPECT_EQ(judge("k", base, slower, o).verdict, Verdict::regressed);
   EXPECT_EQ(judge("k", slower, base, o).verdict, Verdict::improved);
   EXPECT_EQ(judge("k", base, slightly, o).verdict, Verdict::unchanged);  // significant but below threshold
-  const auto few = judge("k", {100, 101}, {80, 81}, o);
+  const auto few = judge("k", {100, 101, 90}, {80, 81, 92}, o);  // -12% in the medians, overlapping
   EXPECT_EQ(few.verdict, Verdict::noisy);
   EXPECT_NE(few.reason.find("at least 4 per side"), std::string::npos);
   const auto noisy = judge("k", {100, 140, 70, 120, 90}, {90, 130, 60, 110, 85}, o);
   EXPECT_EQ(noisy.verdict, Verdict::noisy);
   EXPECT_NE(noisy.reason.find("not significant"), std::string::npos);
+}
+
+TEST(Judge, CompleteSeparationDecidesWithFewSamples) {
+  const CompareOptions o{0.05, 0.05};
+  // A run whose every time doubled: three samples a side, all apart.
+  const auto halved = judge("k", {100, 97, 103}, {50, 48.5, 51.5}, o);
+  EXPECT_EQ(halved.verdict, Verdict::regressed);
+  EXPECT_NE(halved.reason.find("decided by separation, n=3"), std::string::npos) << halved.reason;
+  EXPECT_EQ(judge("k", {50, 48.5, 51.5}, {100, 97, 103}, o).verdict, Verdict::improved);
+  // Apart, but not by the threshold: the worst new sample is within 5% of the best base one.
+  EXPECT_EQ(judge("k", {100, 90, 95}, {86, 80, 84}, o).verdict, Verdict::noisy);
+  // One sample a side shows no spread: never decided by separation.
+  EXPECT_EQ(judge("k", {100}, {50}, o).verdict, Verdict::noisy);
+  // Not apart by the threshold (97 is within 5% of 98), but significant with 5 a side; --min-samples 6
+  // holds the significance test back.
+  const std::vector<double> base{100, 101, 102, 99, 98}, next{80, 81, 82, 79, 97};
+  EXPECT_EQ(judge("k", base, next, o).verdict, Verdict::regressed);
+  EXPECT_EQ(judge("k", base, next, CompareOptions{0.05, 0.05, 6}).verdict, Verdict::noisy);
+  // An identical copy is unchanged.
+  EXPECT_EQ(judge("k", {100, 97, 103}, {100, 97, 103}, o).verdict, Verdict::unchanged);
 }
 
 TEST(FailOn, StatusChangesMissingAndRegressionsFail) {
