@@ -1,6 +1,7 @@
 // GEMM through OpenBLAS's CBLAS interface (row-major).
 #include <cblas.h>
 
+#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "kernels/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
+#include "kernels/gemm/gemm_inputs.hpp"
 #include "kernels/conv/conv_openblas.hpp"
 
 namespace ccb {
@@ -22,8 +24,7 @@ class OpenblasGemm final : public KernelInstance {
         a_(sizeof(T) * p.m * p.k),
         b_(sizeof(T) * p.k * p.n),
         c_(sizeof(T) * p.m * p.n) {
-    fill_uniform(a_.as<T>(), p.m * p.k, 1, -1.0, 1.0);
-    fill_uniform(b_.as<T>(), p.k * p.n, 2, -1.0, 1.0);
+    fill_gemm_inputs(p, a_.as<T>(), b_.as<T>());
     fill_uniform(c_.as<T>(), p.m * p.n, 3, -1.0, 1.0);  // a no-op kernel must not pass
   }
 
@@ -41,6 +42,8 @@ class OpenblasGemm final : public KernelInstance {
       cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a_.as<T>(), lda, b_.as<T>(), ldb, 0.0f,
                   c_.as<T>(), n);
   }
+
+  void clear_output() override { fill_all_ones(c_.as<void>(), c_.bytes()); }
 
   HostView output() override {
     const auto mk = static_cast<std::size_t>(p_.m * p_.k), kn = static_cast<std::size_t>(p_.k * p_.n),
@@ -61,19 +64,36 @@ class OpenblasGemm final : public KernelInstance {
   AlignedBuffer a_, b_, c_;
 };
 
-// OpenBLAS falls back to old SSE kernels for CPU models it does not know (a newer CPU, or one a
-// VM disguises); its GEMM figures are then a fraction of what the hardware does.
+// Vector width of the kernels OpenBLAS chose, from its core name; 0 for a name not listed.
+int kernel_vector_bits(const std::string& core) {
+  static const std::set<std::string> k512{"SkylakeX", "Cooperlake", "SapphireRapids"};
+  static const std::set<std::string> k256{"Haswell", "Zen", "SandyBridge", "Bulldozer", "Piledriver", "Steamroller",
+                                          "Excavator"};
+  static const std::set<std::string> k128{"Katmai", "Coppermine", "Northwood", "Prescott", "Banias", "Core2",
+                                          "Penryn", "Dunnington", "Nehalem", "Atom", "Opteron", "Barcelona"};
+  if (k512.count(core)) return 512;
+  if (k256.count(core)) return 256;
+  if (k128.count(core)) return 128;
+  return 0;
+}
+
+// OpenBLAS picks its kernels by CPU model and falls back to older ones for a model it does not
+// know (a newer CPU, or one a VM disguises): on an AVX-512 CPU its Haswell kernels use half the
+// vector width, so its GEMM reaches at most half the peak (on a Zen 5 EPYC, DGEMM 4096^3: 102
+// GFLOPS with the Haswell kernels, 177 with OPENBLAS_CORETYPE=SkylakeX).
 std::string core_warning() {
-  static const std::set<std::string> kPreAvx2{"Katmai", "Coppermine", "Northwood", "Prescott", "Banias", "Core2",
-                                               "Penryn", "Dunnington", "Nehalem", "Atom", "Opteron", "Barcelona"};
-  const std::string core = openblas_get_corename();
 #if defined(__x86_64__)
+  const std::string core = openblas_get_corename();
+  const int bits = kernel_vector_bits(core);
   __builtin_cpu_init();
-  if (kPreAvx2.count(core) && __builtin_cpu_supports("avx2"))
-    return fmt::format("OpenBLAS runs its {} kernels, without the AVX2/AVX-512 this CPU has (it does not know this "
-                       "CPU model): its GEMM figures are far below the hardware's; set OPENBLAS_CORETYPE (e.g. "
-                       "SkylakeX, Haswell, Zen) to pick the right kernels",
-                       core);
+  const bool avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2");
+  const int cpu_bits = avx512 ? 512 : avx2 ? 256 : 0;
+  // Sandy Bridge's kernels have no FMA: half the FLOPs per instruction of an FMA CPU's.
+  const double share = cpu_bits > 0 && bits > 0 ? bits / double(cpu_bits) * (core == "SandyBridge" ? 0.5 : 1.0) : 1.0;
+  if (share < 1)
+    return fmt::format("OpenBLAS runs its {} kernels ({}-bit vectors) on a CPU with {}: its GEMM reaches at most "
+                       "{:.0f}% of this CPU's peak; set OPENBLAS_CORETYPE={} to run the kernels this CPU can",
+                       core, bits, avx512 ? "AVX-512" : "AVX2 and FMA", 100 * share, avx512 ? "SkylakeX" : "Haswell");
 #endif
   return {};
 }
@@ -88,6 +108,8 @@ class OpenblasBackend final : public Backend {
     json info{{"library", "OpenBLAS"},
               {"config", openblas_get_config()},
               {"core", openblas_get_corename()},
+              {"kernel_vector_bits", kernel_vector_bits(openblas_get_corename())},
+              {"coretype_env", std::getenv("OPENBLAS_CORETYPE") ? json(std::getenv("OPENBLAS_CORETYPE")) : json(nullptr)},
               {"threading", par == 0 ? "sequential" : par == 1 ? "pthreads" : "openmp"},
               {"threads", openblas_get_num_threads()}};
     if (const std::string w = core_warning(); !w.empty()) info["warning"] = w;
