@@ -38,6 +38,25 @@ void write_extras(const RunArgs& a, const ResultDocument& doc, const std::filesy
   }
 }
 
+// What OpenBLAS kernels narrower than the CPU's vectors (the backend's warning) cost in this run:
+// each passed OpenBLAS GEMM against the measured peak of its precision, in its notes and on stderr.
+void note_kernel_choice(ResultDocument& doc, const PeakModel& peaks, const std::string& warning) {
+  const DevicePeak* cpu = peaks.device("cpu");
+  if (warning.empty() || !cpu) return;
+  for (std::size_t i = 0; i < doc.results().size(); ++i) {
+    Result r = doc.results()[i];
+    const PrecisionPeak* p = cpu->find(r.dtype);
+    if (r.backend != "openblas" || r.kernel != "gemm" || !r.rate() || !p || !p->measured) continue;
+    const std::string note = fmt::format("OpenBLAS kernel choice: {:.4g} GFLOPS is {:.0f}% of the measured {} peak "
+                                         "({:.4g} GFLOPS); see OPENBLAS_CORETYPE in the system section's warning",
+                                         r.rate()->median, 100 * r.rate()->median * 1e9 / *p->measured, r.dtype,
+                                         *p->measured * 1e-9);
+    fmt::print(stderr, "ccbench: warning: {}: {}\n", r.name(), note);
+    r.notes.push_back(note);
+    doc.replace(i, std::move(r));
+  }
+}
+
 int run(const RunArgs& a, const std::vector<std::string>& argv) {
   if (launched_as_fleet()) return run_fleet(a, argv);
   return run_node(a, argv);
@@ -69,9 +88,12 @@ int run_node(const RunArgs& a, const std::vector<std::string>& argv) {
   if (!a.gbench_json.empty()) check_writable(a.gbench_json);
   if (!a.history.empty()) HistoryStore(a.history, true);  // a bad database is refused before measuring
   json system = probe_and_warn(s.registry);
+  const std::string openblas_warning = system.value("backends", json::object()).value("openblas", json::object()).value("warning", "");
   PeakModel peaks(s.hardware, system);
   ResultDocument doc(argv, s.suite_section, std::move(system));
   measure(s, peaks, doc, a.quiet, fault, 0, [&] { doc.write(out); });
+  note_kernel_choice(doc, peaks, openblas_warning);
+  doc.write(out);
 
   if (!a.quiet) fmt::print("{}", summary_table(doc.results(), use_color(stdout)));
   fmt::print(stderr, "results: {}{}\n", out.string(), g_interrupted ? " (interrupted)" : "");
@@ -201,6 +223,7 @@ void measure(RunSetup& s, PeakModel& peaks, ResultDocument& doc, bool quiet, con
     }
     progress.done(i, r);
     doc.add(std::move(r));
+    peaks.annotate_again(doc.results());
     doc.set_peaks(peaks.to_json(), node_ratings(s.bases, peaks, doc.results()));
     after_case();
     if (fault.kind == TestFault::Kind::exit && fault.rank == rank) std::_Exit(3);

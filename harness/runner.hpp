@@ -18,7 +18,8 @@ class Runner {
  public:
   // Applies options.threads to every backend in `registry`.
   Runner(Registry& registry, RunOptions options);
-  // One warm-up run (not counted), then options.repetitions timed repetitions, then validation.
+  // One warm-up run (not counted), then options.repetitions timed repetitions, each run preceded
+  // by the instance's clear_output() (untimed), then validation of the last run's output.
   Result run(const Case& c);
   // The Result recorded for a case that was not attempted (e.g. the run was interrupted).
   Result not_run(const Case& c, const std::string& reason) const;

@@ -28,6 +28,11 @@ class KernelInstance {
   // The kernel's arrays on the host (copied there first for device backends); valid until the
   // next run() or the instance's destruction.
   virtual HostView output() = 0;
+  // Overwrites everything run() writes with a pattern no correct run leaves (fill_all_ones: NaN,
+  // or -1 for integers), asynchronously on a device. The runner calls it before every timed run,
+  // outside the timing, so a run that computes nothing (after the warm-up, say) leaves a wrong
+  // answer that validation catches.
+  virtual void clear_output() = 0;
   // What actually ran (library routine, ISA variant), recorded in the Result.
   virtual std::string implementation() const = 0;
   // Seconds the last run() took, when the instance timed itself (GPU events over back-to-back

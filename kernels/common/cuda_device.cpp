@@ -122,6 +122,11 @@ TimedInstance::~TimedInstance() {
   cudaEventDestroy(stop_);
 }
 
+void TimedInstance::clear_async(void* p, std::size_t bytes) const {
+  CCB_CHECK(cudaSetDevice(ctx_->device));
+  CCB_CHECK(cudaMemsetAsync(p, 0xFF, bytes, ctx_->stream));
+}
+
 void TimedInstance::run() {
   CCB_CHECK(cudaSetDevice(ctx_->device));
   if (launches_ == 0) {

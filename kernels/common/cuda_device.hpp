@@ -118,6 +118,9 @@ class TimedInstance : public KernelInstance {
   // Issues the kernel once on context().stream; must not synchronize.
   virtual void launch() = 0;
   Context& ctx() const { return *ctx_; }
+  // clear_output()'s pattern (every byte 0xFF) into `bytes` at device or pinned address `p`,
+  // asynchronously on context().stream.
+  void clear_async(void* p, std::size_t bytes) const;
 
  private:
   static constexpr double kBatchSeconds = 0.02;

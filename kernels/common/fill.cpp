@@ -1,6 +1,9 @@
 #include "kernels/common/fill.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <type_traits>
 
 #include "kernels/common/dtype.hpp"
 
@@ -60,6 +63,42 @@ void fill_uniform<std::int8_t>(std::int8_t* p, std::size_t n, std::uint64_t seed
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < count; ++i)
     p[i] = static_cast<std::int8_t>(std::floor(lo + span * uniform01(seed, static_cast<std::uint64_t>(i))));
+}
+
+template <class T>
+void fill_nonzero_integers(T* p, std::size_t n, std::uint64_t seed, int range) {
+  const auto count = static_cast<std::int64_t>(n);
+  const double span = 2.0 * range;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < count; ++i) {
+    const int slot = std::min(static_cast<int>(span * uniform01(seed, static_cast<std::uint64_t>(i))), 2 * range - 1);
+    const auto v = static_cast<float>(slot < range ? slot - range : slot - range + 1);
+    if constexpr (std::is_same_v<T, F16>)
+      p[i] = to_f16(v);
+    else if constexpr (std::is_same_v<T, Bf16>)
+      p[i] = to_bf16(v);
+    else if constexpr (std::is_same_v<T, F8E4M3>)
+      p[i] = to_f8e4m3(v);
+    else
+      p[i] = static_cast<T>(v);
+  }
+}
+
+template void fill_nonzero_integers<double>(double*, std::size_t, std::uint64_t, int);
+template void fill_nonzero_integers<float>(float*, std::size_t, std::uint64_t, int);
+template void fill_nonzero_integers<F16>(F16*, std::size_t, std::uint64_t, int);
+template void fill_nonzero_integers<Bf16>(Bf16*, std::size_t, std::uint64_t, int);
+template void fill_nonzero_integers<F8E4M3>(F8E4M3*, std::size_t, std::uint64_t, int);
+
+void fill_all_ones(void* p, std::size_t bytes) {
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  auto* bytes_at = static_cast<unsigned char*>(p);
+  const auto chunks = static_cast<std::int64_t>((bytes + kChunk - 1) / kChunk);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t i = 0; i < chunks; ++i) {
+    const std::size_t begin = static_cast<std::size_t>(i) * kChunk;
+    std::memset(bytes_at + begin, 0xFF, std::min(kChunk, bytes - begin));
+  }
 }
 
 template void fill_uniform<double>(double*, std::size_t, std::uint64_t, double, double);

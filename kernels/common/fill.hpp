@@ -22,6 +22,15 @@ void fill_uniform<F8E4M3>(F8E4M3* p, std::size_t n, std::uint64_t seed, double l
 template <>
 void fill_uniform<std::int8_t>(std::int8_t* p, std::size_t n, std::uint64_t seed, double lo, double hi);
 
+// Fills p[0, n) with integers uniform over -range..-1, 1..range (no zero), converted exactly to
+// T (float, double, F16, Bf16, F8E4M3; range must be exact in T). Requires range >= 1.
+template <class T>
+void fill_nonzero_integers(T* p, std::size_t n, std::uint64_t seed, int range);
+
+// Sets every byte of [p, p + bytes) to 0xFF, in parallel with a static schedule: NaN in every
+// floating-point type, -1 in every integer type. What KernelInstance::clear_output() writes.
+void fill_all_ones(void* p, std::size_t bytes);
+
 // Uniform value in [0, 1) for (seed, i).
 double uniform01(std::uint64_t seed, std::uint64_t i);
 

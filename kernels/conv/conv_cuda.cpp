@@ -137,6 +137,8 @@ class CudnnConv final : public TimedInstance {
     CCB_CHECK(cudnnSetConvolutionMathType(d_.conv, math_));
   }
 
+  void clear_output() override { clear_async(y_.get(), y_.bytes()); }
+
   HostView output() override {
     CCB_CHECK(cudaStreamSynchronize(ctx().stream));
     auto* dst = host_.dst.template as<float>();

@@ -46,6 +46,7 @@ class ConvOpenblas final : public KernelInstance {
   }
 
   HostView output() override { return t_.view(p_.dtype); }
+  void clear_output() override { fill_all_ones(t_.dst.template as<void>(), t_.dst.bytes()); }
   std::string implementation() const override {
     return fmt::format("im2col + cblas_sgemm ({})", openblas_get_corename());
   }

@@ -81,6 +81,7 @@ class ConvOpenmp final : public KernelInstance {
   }
 
   HostView output() override { return t_.view(p_.dtype); }
+  void clear_output() override { fill_all_ones(t_.dst.template as<void>(), t_.dst.bytes()); }
   std::string implementation() const override {
     return fmt::format("direct, output rows, {}, {} threads", to_string(p_.layout), threads_);
   }

@@ -16,6 +16,7 @@
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/common/fill.hpp"
+#include "kernels/gemm/gemm_inputs.hpp"
 
 namespace ccb::cuda {
 namespace {
@@ -65,9 +66,7 @@ class CublasLtGemm final : public TimedInstance {
         b_(sizeof(TIn) * b_count_),
         c_(sizeof(TOut) * c_count_) {
     require_memory(static_cast<double>(sizeof(TIn) * (a_count_ + b_count_) + sizeof(TOut) * c_count_), device);
-    const bool integer = std::is_integral_v<TIn>;
-    fill_uniform(a_.as<TIn>(), a_count_, 1, integer ? -64.0 : -1.0, integer ? 64.0 : 1.0);
-    fill_uniform(b_.as<TIn>(), b_count_, 2, integer ? -64.0 : -1.0, integer ? 64.0 : 1.0);
+    fill_gemm_inputs(p, a_.as<TIn>(), b_.as<TIn>());
     da_ = DeviceBuffer(sizeof(TIn) * a_count_);
     db_ = DeviceBuffer(sizeof(TIn) * b_count_);
     dc_ = DeviceBuffer(sizeof(TOut) * c_count_);
@@ -97,6 +96,8 @@ class CublasLtGemm final : public TimedInstance {
     algo_ = h.algo;
     implementation_ = describe(h);
   }
+
+  void clear_output() override { clear_async(dc_.get(), dc_.bytes()); }
 
   HostView output() override {
     CCB_CHECK(cudaStreamSynchronize(ctx().stream));

@@ -12,6 +12,7 @@
 #include "kernels/backend.hpp"
 #include "kernels/common/buffer.hpp"
 #include "kernels/common/fill.hpp"
+#include "kernels/gemm/gemm_inputs.hpp"
 #include "kernels/common/onednn_common.hpp"
 #include "kernels/conv/conv_onednn.hpp"
 
@@ -33,9 +34,7 @@ class OnednnMatmul final : public KernelInstance {
  public:
   explicit OnednnMatmul(const GemmProblem& p)
       : p_(p), a_(sizeof(TIn) * p.m * p.k), b_(sizeof(TIn) * p.k * p.n), c_(sizeof(TOut) * p.m * p.n) {
-    const bool integer = std::is_integral_v<TIn>;
-    fill_uniform(a_.as<TIn>(), p.m * p.k, 1, integer ? -64.0 : -1.0, integer ? 64.0 : 1.0);
-    fill_uniform(b_.as<TIn>(), p.k * p.n, 2, integer ? -64.0 : -1.0, integer ? 64.0 : 1.0);
+    fill_gemm_inputs(p, a_.as<TIn>(), b_.as<TIn>());
     auto& ctx = onednn::context();
     const auto in = onednn::dt(input_elem(p.dtype)), out = onednn::dt(output_elem(p.dtype));
     const memory::desc ua({p.m, p.k}, in, p.trans_a ? tag::ba : tag::ab);
@@ -59,6 +58,8 @@ class OnednnMatmul final : public KernelInstance {
     prim_.execute(ctx.stream, {{DNNL_ARG_SRC, a_mem_}, {DNNL_ARG_WEIGHTS, b_mem_}, {DNNL_ARG_DST, c_mem_}});
     ctx.stream.wait();
   }
+
+  void clear_output() override { fill_all_ones(c_mem_.get_data_handle(), c_mem_.get_desc().get_size()); }
 
   HostView output() override {
     onednn::copy(c_mem_, user_c_);

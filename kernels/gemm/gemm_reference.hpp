@@ -35,7 +35,8 @@ struct GemmRef {
 template <class T>
 void reference_gemm(const GemmProblem& p, const T* a, const T* b, T* c);
 
-// Tolerance of GEMM validation, in units of sum |a_il b_lj|: see dot_tolerance.
+// Tolerance of GEMM validation, in units of sum |a_il b_lj|: see dot_tolerance; for the exact
+// integer inputs of gemm_fill(p), the check's own rounding only.
 double gemm_tolerance(const GemmProblem& p);
 
 }  // namespace ccb

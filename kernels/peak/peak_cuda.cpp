@@ -26,6 +26,8 @@ class CudaPeak final : public TimedInstance {
     CCB_CHECK(cudaMemset(counts_.get(), 0, counts_.bytes()));
   }
 
+  void clear_output() override { clear_async(counts_.get(), counts_.bytes()); }
+
   HostView output() override {
     CCB_CHECK(cudaStreamSynchronize(ctx().stream));
     std::vector<unsigned long long> counts(counts_.bytes() / sizeof(unsigned long long));

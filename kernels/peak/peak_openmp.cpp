@@ -7,6 +7,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <limits>
 #include <ctime>
 #include <cmath>
 #include <cstdint>
@@ -217,6 +218,8 @@ class PeakOpenmp final : public KernelInstance {
       sums_[t] = fma_chains<Vt, kChains>(end - begin);
     }
   }
+
+  void clear_output() override { std::fill(sums_.begin(), sums_.end(), std::numeric_limits<double>::quiet_NaN()); }
 
   HostView output() override {
     double total = 0;

@@ -53,6 +53,20 @@ class CudaStream final : public TimedInstance {
     }
   }
 
+  void clear_output() override {
+    switch (p_.op) {
+      case StreamOp::scale: clear_async(db_.get(), bytes_); break;
+      case StreamOp::triad: clear_async(da_.get(), bytes_); break;
+      case StreamOp::dot: clear_async(result_.get(), result_.bytes()); break;
+      case StreamOp::h2d: clear_async(dev_.get(), bytes_); break;
+      case StreamOp::d2h:  // pinned host memory: cleared by the host once the stream is idle
+        CCB_CHECK(cudaStreamSynchronize(ctx().stream));
+        fill_all_ones(pinned_->as<void>(), bytes_);
+        break;
+      default: clear_async(dc_.get(), bytes_);  // copy, add, d2d write c
+    }
+  }
+
   HostView output() override {
     CCB_CHECK(cudaStreamSynchronize(ctx().stream));
     std::optional<double> scalar;

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <type_traits>
 
@@ -111,6 +112,19 @@ class StreamOpenmp final : public KernelInstance {
       case StreamOp::h2d:
       case StreamOp::d2h:
       case StreamOp::d2d: throw std::logic_error("accelerator copies are not an OpenMP kernel");
+    }
+  }
+
+  void clear_output() override {
+    switch (p_.op) {
+      case StreamOp::copy:
+      case StreamOp::add:
+      case StreamOp::copy_nt: fill_all_ones(c_.as<void>(), bytes_); break;
+      case StreamOp::scale: fill_all_ones(b_.as<void>(), bytes_); break;
+      case StreamOp::triad:
+      case StreamOp::triad_nt: fill_all_ones(a_.as<void>(), bytes_); break;
+      case StreamOp::dot: dot_ = std::numeric_limits<double>::quiet_NaN(); break;
+      default: break;  // accelerator copies: not an OpenMP kernel
     }
   }
 

@@ -92,8 +92,8 @@ def cmd_smoke(argv):
             not os.path.exists(os.path.join(hpl["details"]["output_dir"], "hpccoutf.txt")):
         fail(f"HPL: {hpl['status']} ({hpl.get('reason')}); fp64 sustained on the CPU: {cpu_fp64}")
     cpu = next(d for d in doc["peaks"] if d["device"] == "cpu")
-    if not cpu["basis"]["fma_units_measured"]:
-        fail("the peak kernel did not measure the FMA units")
+    if not isinstance(cpu["basis"]["fma_units_measured"], (int, float)) or cpu["basis"]["fma_units_source"] != "ISA table":
+        fail(f"the peak kernel did not measure the FMA units, or the count is not the ISA table's: {cpu['basis']}")
     # The measured FP64 peak cannot beat the theoretical peak at the clock it measured (5% for
     # timer granularity on a shared machine).
     fp64_peak = next(p for p in cpu["precisions"] if p["precision"] == "fp64")
@@ -136,7 +136,22 @@ def cmd_smoke(argv):
     leftovers = [f for f in os.listdir(outdir) if ".tmp." in f]
     if leftovers:
         fail(f"temporary files left: {leftovers}")
-    print(f'ok: {len(results)} of {len(doc["results"])} results passed, the rest explained; schema-valid')
+    # The compare bar: a copy of this run with every time doubled fails (decided by separation
+    # with the suite's few samples); an identical copy passes.
+    doubled = json.loads(json.dumps(doc))
+    for r in doubled["results"]:
+        r["samples_s"] = [None if t is None else 2 * t for t in r["samples_s"]]
+    for name, variant, want in (("identical", doc, 0), ("doubled", doubled, 1)):
+        path = os.path.join(outdir, f"smoke-{name}.json")
+        with open(path, "w") as f:
+            json.dump(variant, f)
+        c = subprocess.run([exe, "compare", out, path], capture_output=True, text=True, timeout=60)
+        if c.returncode != want:
+            fail(f"compare against the {name} copy exited {c.returncode}, expected {want}:\n{c.stdout}{c.stderr}")
+        if name == "doubled" and "decided by separation, n=" not in c.stdout:
+            fail(f"compare against the doubled copy does not say it decided by separation:\n{c.stdout}")
+    print(f'ok: {len(results)} of {len(doc["results"])} results passed, the rest explained; schema-valid; '
+          'compare fails a doubled-time copy and passes an identical one')
 
 
 def cmd_interrupt(argv):

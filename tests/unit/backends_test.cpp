@@ -93,3 +93,55 @@ TEST(OpenmpBackend, PeakKernelCountsEveryFmaAndCalibratesTheClock) {
 
 }  // namespace
 }  // namespace ccb
+
+namespace ccb {
+namespace {
+
+// What clear_output() leaves must fail validation, and the next run must put the right answer
+// back: a timed run that computes nothing after the warm-up is caught on every CPU backend.
+TEST(Backends, ClearOutputLeavesAWrongAnswerUntilTheNextRun) {
+  auto conv = [](DType d) {
+    ConvProblem p = parse_conv_descriptor("mb2ic8ih9oc16kh3ph1");
+    p.dtype = d;
+    return Problem{p};
+  };
+  const std::vector<std::pair<const char*, Problem>> cases{
+      {"openblas", GemmProblem{40, 24, 32, false, false, DType::fp64}},
+      {"openblas", GemmProblem{40, 24, 32, false, true, DType::fp32}},
+      {"openblas", conv(DType::fp32)},
+      {"openmp", conv(DType::fp32)},
+      {"openmp", PeakProblem{DType::fp64}},
+      {"openmp", StreamProblem{StreamOp::copy, 4099, DType::fp64}},
+      {"openmp", StreamProblem{StreamOp::scale, 4099, DType::fp64}},
+      {"openmp", StreamProblem{StreamOp::add, 4099, DType::fp32}},
+      {"openmp", StreamProblem{StreamOp::triad, 4099, DType::fp64}},
+      {"openmp", StreamProblem{StreamOp::dot, 4099, DType::fp64}},
+      {"openmp", StreamProblem{StreamOp::copy_nt, 4099, DType::fp64}},
+      {"openmp", StreamProblem{StreamOp::triad_nt, 4099, DType::fp32}},
+      {"onednn", GemmProblem{40, 24, 32, false, false, DType::fp32}},
+      {"onednn", GemmProblem{40, 24, 32, true, false, DType::bf16}},
+      {"onednn", GemmProblem{40, 24, 32, false, false, DType::int8}},
+      {"onednn", conv(DType::fp32)},
+      {"onednn", conv(DType::int8)}};
+  int checked = 0;
+  for (const auto& [name, p] : cases) {
+    Backend& b = builtin(name);
+    if (!b.availability().ok || !b.supports_problem(p).ok) continue;  // e.g. a build without oneDNN
+    auto inst = b.create(p);
+    inst->run();
+    const std::string id = std::string(name) + " " + problem_id(p);
+    auto v = validate(p, inst->output());
+    EXPECT_TRUE(v.ok && !v.mostly_zero) << id << ": " << v.detail;
+    inst->clear_output();
+    v = validate(p, inst->output());
+    EXPECT_FALSE(v.ok && !v.mostly_zero) << id << ": passes after clear_output()";
+    inst->run();
+    v = validate(p, inst->output());
+    EXPECT_TRUE(v.ok && !v.mostly_zero) << id << " after clear_output() and a run: " << v.detail;
+    ++checked;
+  }
+  EXPECT_GE(checked, 12);  // every OpenBLAS and OpenMP case at least
+}
+
+}  // namespace
+}  // namespace ccb

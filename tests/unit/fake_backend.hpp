@@ -13,7 +13,8 @@
 
 namespace ccb::test {
 
-enum class FakeMode { correct, wrong_entry, transposed, zeros, nan, no_op, throws_in_run };
+// no_op never computes; warm_up_only computes in the first run (the runner's warm-up) only.
+enum class FakeMode { correct, wrong_entry, transposed, zeros, nan, no_op, warm_up_only, throws_in_run };
 
 class FakeGemm final : public KernelInstance {
  public:
@@ -25,7 +26,7 @@ class FakeGemm final : public KernelInstance {
   }
   void run() override {
     if (mode_ == FakeMode::throws_in_run && ++runs_ > 1) throw std::runtime_error("device lost");
-    if (mode_ == FakeMode::no_op) return;
+    if (mode_ == FakeMode::no_op || (mode_ == FakeMode::warm_up_only && runs_++ > 0)) return;
     reference_gemm(p_, a_.data(), b_.data(), c_.data());
     switch (mode_) {
       case FakeMode::wrong_entry: c_[c_.size() / 2] += 0.5; break;
@@ -38,6 +39,8 @@ class FakeGemm final : public KernelInstance {
       default: break;
     }
   }
+  void clear_output() override { fill_all_ones(c_.data(), c_.size() * sizeof(double)); }
+
   HostView output() override {
     return HostView{{{"a", Elem::f64, a_.data(), a_.size()},
                      {"b", Elem::f64, b_.data(), b_.size()},

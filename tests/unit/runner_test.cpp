@@ -41,6 +41,13 @@ TEST(Runner, WrongAnswersFail) {
   }
 }
 
+TEST(Runner, ABackendThatComputesOnlyInTheWarmUpFails) {
+  const auto r = run_fake(FakeMode::warm_up_only);
+  EXPECT_EQ(r.status, Status::failed) << r.reason;
+  EXPECT_FALSE(r.rate());
+  EXPECT_TRUE(r.to_json()["rates"]["headline"].is_null());
+}
+
 TEST(Runner, ZeroOutputIsMistrusted) {
   const auto r = run_fake(FakeMode::zeros);
   EXPECT_EQ(r.status, Status::mistrusted);
