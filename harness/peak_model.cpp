@@ -43,6 +43,7 @@ json PrecisionPeak::to_json() const {
               {"theoretical_nominal_flops", opt(theoretical_nominal)},
               {"theoretical_sustained_flops", opt(theoretical_sustained)},
               {"measured_flops", opt(measured)},
+              {"measured_spread", opt(measured_spread)},
               {"measured_by", measured_by.empty() ? json(nullptr) : json(measured_by)},
               {"ceiling_flops", ceiling},
               {"formula", formula},
@@ -168,20 +169,13 @@ DevicePeak PeakModel::cpu_peak() const {
                  {"max_mhz", max_mhz > 0 ? json(max_mhz) : json(nullptr)},
                  {"sustained_mhz", opt(sustained_mhz_)},
                  {"scalar_mhz", opt(scalar_mhz_)}};
-  auto measured = [&](const std::string& precision) -> std::optional<double> {
-    for (const auto& [p, f] : cpu_measured_)
-      if (p == precision) return f;
-    return std::nullopt;
-  };
   if (cls && cores > 0 && nominal > 0) {
     for (const auto& [precision, fpc] : cls->flops_per_cycle) {
       PrecisionPeak p;
       p.precision = precision;
       p.theoretical_nominal = cores * nominal * 1e6 * fpc;
       if (sustained_mhz_) p.theoretical_sustained = cores * *sustained_mhz_ * 1e6 * fpc;
-      p.measured = measured(precision);
-      for (const auto& [q, by] : cpu_measured_by_)
-        if (q == precision) p.measured_by = by;
+      set_measured("cpu", p);
       p.ceiling = cores * highest * 1e6 * fpc;
       p.formula = fmt::format("{} cores x {:.0f} MHz x {} FLOPs/cycle ({}{})", cores, nominal, fpc, cls->id,
                               confirmed             ? ", FMA units confirmed by measurement"
@@ -205,12 +199,7 @@ void PeakModel::rebuild() {
     const auto sms = acc.contains("sm_count") && acc["sm_count"].is_number() ? std::optional<int>(acc["sm_count"].get<int>()) : std::nullopt;
     const auto mhz = acc.contains("clock_mhz") && acc["clock_mhz"].is_number() ? std::optional<double>(acc["clock_mhz"].get<double>()) : std::nullopt;
     if (auto g = gpu_device_peak(tables_, acc.value("device", "gpu"), acc.value("name", ""), sms, mhz)) {
-      for (auto& p : g->precisions)
-        for (const auto& m : gpu_measured_)
-          if (m.device == g->device && m.precision == p.precision) {
-            p.measured = m.flops;
-            p.measured_by = m.by;
-          }
+      for (auto& p : g->precisions) set_measured(g->device, p);
       devices_.push_back(*g);
     }
   }
@@ -245,20 +234,23 @@ bool PeakModel::observe(const Result& r) {
       if (!p || (!is_tensor_precision(p->precision) && p->precision != "fp64_tensor")) return false;
       precision = p->precision;
     }
-    const double flops = r.rate()->median * 1e9;
-    auto it = std::find_if(gpu_measured_.begin(), gpu_measured_.end(),
-                           [&](const auto& m) { return m.device == r.device && m.precision == precision; });
-    if (it == gpu_measured_.end())
-      gpu_measured_.push_back({r.device, precision, flops, r.name()});
-    else if (r.kernel == "peak" || flops > it->flops)
-      *it = {r.device, precision, flops, r.name()};
+  }
+  // A peak kernel's figure is its best repetition (interruptions only slow a run down, so the
+  // best is what repeats), with the spread of its repetitions beside it; a GEMM's is its median.
+  Measured m{r.device, precision, (r.kernel == "peak" ? r.rate()->best : r.rate()->median) * 1e9, std::nullopt,
+             r.name()};
+  if (r.kernel == "peak" && r.stats && r.samples.size() > 1)
+    m.spread = 1 - r.stats->min / *std::max_element(r.samples.begin(), r.samples.end());
+  auto it = std::find_if(measured_.begin(), measured_.end(),
+                         [&](const Measured& x) { return x.device == r.device && x.precision == precision; });
+  if (it == measured_.end())
+    measured_.push_back(std::move(m));
+  else if (r.kernel == "peak" || m.flops > it->flops)  // the best GEMM is the tensor peak
+    *it = std::move(m);
+  if (gpu) {
     rebuild();
     return true;
   }
-  std::erase_if(cpu_measured_, [&](const auto& m) { return m.first == precision; });
-  cpu_measured_.emplace_back(precision, r.rate()->median * 1e9);
-  std::erase_if(cpu_measured_by_, [&](const auto& m) { return m.first == precision; });
-  cpu_measured_by_.emplace_back(precision, r.name());
   const json& d = r.details;
   if (d.contains("sustained_clock_mhz")) sustained_mhz_ = d["sustained_clock_mhz"].get<double>();
   if (d.contains("scalar_clock_mhz")) scalar_mhz_ = d["scalar_clock_mhz"].get<double>();
@@ -314,6 +306,15 @@ void PeakModel::annotate(Result& r) const {
                            best * 1e-9, kMistrustFactor, p->precision, r.device, p->ceiling * 1e-9);
     r.efficiency = nullptr;  // a mistrusted figure is not an efficiency
   }
+}
+
+void PeakModel::set_measured(const std::string& device, PrecisionPeak& p) const {
+  for (const auto& m : measured_)
+    if (m.device == device && m.precision == p.precision) {
+      p.measured = m.flops;
+      p.measured_spread = m.spread;
+      p.measured_by = m.by;
+    }
 }
 
 void PeakModel::annotate_again(std::vector<Result>& results) const {

@@ -20,8 +20,10 @@ struct PrecisionPeak {
   std::string precision;
   std::optional<double> theoretical_nominal;    // FLOP/s at the nominal (datasheet) clock
   std::optional<double> theoretical_sustained;  // FLOP/s at the measured sustained clock
-  std::optional<double> measured;               // FLOP/s of the peak kernel (median)
-  std::string measured_by;                      // the result that measured it (its name)
+  // FLOP/s of the peak kernel (its best repetition), or of a GPU's best tensor-core GEMM (median)
+  std::optional<double> measured;
+  std::optional<double> measured_spread;  // the peak kernel's (best - worst) / best over repetitions
+  std::string measured_by;                // the result that measured it (its name)
   double ceiling = 0;   // FLOP/s at the highest clock known: rates above 1.05x are mistrusted
   std::string formula;  // how theoretical_nominal was computed
   std::string source, certainty;
@@ -79,17 +81,17 @@ class PeakModel {
   HardwareTables tables_;
   json system_;
   std::vector<DevicePeak> devices_;
-  // Measurements from peak results: per precision median FLOP/s, and the CPU clocks.
-  std::vector<std::pair<std::string, double>> cpu_measured_;
-  // GPU measured peaks: the FMA kernel's median for FP64 and FP32 (the CUDA-core peaks), the
-  // best GEMM median for the tensor-core precisions.
-  struct GpuMeasured {
+  // Measured peaks per device and precision: the peak kernel's (on a GPU for FP64 and FP32, the
+  // CUDA-core peaks), and on a GPU the best GEMM's for the tensor-core precisions.
+  struct Measured {
     std::string device, precision;
     double flops = 0;
+    std::optional<double> spread;
     std::string by;  // the result's name
   };
-  std::vector<GpuMeasured> gpu_measured_;
-  std::vector<std::pair<std::string, std::string>> cpu_measured_by_;  // precision, result name
+  std::vector<Measured> measured_;
+  // Copies the measurement of (device, p.precision), if any, into p.
+  void set_measured(const std::string& device, PrecisionPeak& p) const;
   std::optional<double> sustained_mhz_, scalar_mhz_;
   std::optional<double> fma_units_measured_;  // per core, as the peak kernel measured it
 };

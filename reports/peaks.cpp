@@ -84,7 +84,10 @@ std::string peak_table(const ojson& peaks, const ojson& results) {
         return gemm.is_number() && den.is_number() ? ojson(gemm.get<double>() / den.get<double>()) : ojson(nullptr);
       };
       rows.push_back({precision, flops(p["theoretical_nominal_flops"]), flops(p["theoretical_sustained_flops"]),
-                      flops(p["measured_flops"]), flops(gemm), percent(ratio(theor)),
+                      flops(p["measured_flops"]) + (p.contains("measured_spread") && p["measured_spread"].is_number()
+                                                        ? fmt::format(" (spread {:.1f}%)", 100 * p["measured_spread"].get<double>())
+                                                        : ""),
+                      flops(gemm), percent(ratio(theor)),
                       percent(ratio(p["measured_flops"]))});
     }
     out += columns(rows);

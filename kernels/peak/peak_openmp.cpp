@@ -232,10 +232,21 @@ class PeakOpenmp final : public KernelInstance {
   }
 
   json details() override {
-    calibrate();
-    // Vector FMAs per cycle per thread at the sustained clock: the FMA unit count when each
-    // thread has a core to itself (the peak model scales it when threads share cores).
-    const double units = fma_per_cpu_s_ / isa_hz_;
+    // The clock calibration and the FMA throughput agree when the FMA latency and the FMA units
+    // they give are both near whole numbers; an interrupted trial makes one of them fractional,
+    // so calibrate again, a few times at most, and say whether they came to agree.
+    auto whole = [](double v) { return std::abs(v - std::round(v)) <= kWholeTolerance; };
+    int attempts = 0;
+    double units = 0;  // vector FMAs per cycle per thread at the sustained clock (see below)
+    bool agree = false;
+    while (!agree && attempts < kCalibrationAttempts) {
+      calibrate();
+      ++attempts;
+      units = fma_per_cpu_s_ / isa_hz_;
+      agree = whole(latency_raw_) && whole(units);
+    }
+    // units is the FMA unit count when each thread has a core to itself (the peak model scales
+    // it when threads share cores).
     return json{{"isa", kIsa},
                 {"vector_bits", kBits},
                 {"chains", kChains},
@@ -245,7 +256,9 @@ class PeakOpenmp final : public KernelInstance {
                 {"fma_latency_cycles", latency_},
                 {"sustained_clock_mhz", isa_hz_ * 1e-6},
                 {"fma_units_raw", units},
-                {"fma_units", std::max(1L, std::lround(units))}};
+                {"fma_units", std::max(1L, std::lround(units))},
+                {"calibration_attempts", attempts},
+                {"calibration_agrees", agree}};
   }
 
  private:
@@ -277,6 +290,9 @@ class PeakOpenmp final : public KernelInstance {
     isa_hz_ = static_cast<double>(latency_) * fma_rate;
     fma_per_cpu_s_ = static_cast<double>(kTpSteps * kChains) / t_tp;
   }
+
+  static constexpr int kCalibrationAttempts = 3;
+  static constexpr double kWholeTolerance = 0.15;
 
   PeakProblem p_;
   int threads_;

@@ -63,6 +63,18 @@ TEST(PeakModel, MeasuredClockRefinesThePeakAndTheMeasurementConfirmsTheTablesFma
   EXPECT_DOUBLE_EQ(fp64->ceiling, 40 * 3000e6 * 32);
 }
 
+TEST(PeakModel, TheMeasuredPeakIsTheBestRepetitionWithItsSpread) {
+  PeakModel m = model();
+  Result r = passed_result("peak", DType::fp64, 2000);
+  r.samples = {1.0, 0.8, 1.0};  // one repetition undisturbed, two slowed down by 25%
+  r.stats = Stats::of(r.samples);
+  m.observe(r);
+  const auto* fp64 = m.device("cpu")->find("fp64");
+  EXPECT_DOUBLE_EQ(*fp64->measured, 2500e9);
+  EXPECT_NEAR(*fp64->measured_spread, 0.2, 1e-12);
+  EXPECT_EQ(fp64->measured_by, r.name());
+}
+
 TEST(PeakModel, AThrottledFmaMeasurementIsReportedButNeverLowersTheTheoreticalPeak) {
   PeakModel m = model();
   m.observe(passed_result("peak", DType::fp64, 1400,
