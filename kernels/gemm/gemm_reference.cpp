@@ -28,6 +28,10 @@ constexpr int kSampledEntries = 256;
 constexpr double kRowSigmas = 9;
 constexpr std::uint64_t kCheckSeed = 0x5eed'f1e1'd5ULL;
 
+// Terms of the check's own double-precision sums, and their relative rounding.
+double check_terms(const GemmProblem& p) { return static_cast<double>(2 * p.k + std::max(p.m, p.n)); }
+double check_rounding(const GemmProblem& p) { return 4 * std::sqrt(check_terms(p)) * epsilon(DType::fp64); }
+
 template <class T, class TOut>
 Validation check_gemm(const GemmProblem& p, const HostView& view) {
   const T* a = view.get("a").as<T>();
@@ -61,7 +65,7 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
   const double b_frobenius = std::sqrt(b_frobenius2);
   // The check's own rounding (its double sums over the absolute terms) is taken off before the
   // error is scaled: the statistical scale can be far below the sums it rounds.
-  const double check_rounding = 4 * std::sqrt(static_cast<double>(2 * k + std::max(m, n))) * epsilon(DType::fp64);
+  const double own_rounding = check_rounding(p);
   const Worst rows = worst_error(m, [&](std::int64_t i) {
     double z = 0, za = 0, a2 = 0, w = 0, wa = 0;
     for (std::int64_t l = 0; l < k; ++l) {
@@ -76,7 +80,7 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
       wa += std::abs(t);
     }
     const double scale = std::min(za, kRowSigmas * std::sqrt(a2) * b_frobenius);
-    const double excess = std::abs(z - w) - check_rounding * (za + wa);  // NaN stays NaN: it must not hide
+    const double excess = std::abs(z - w) - own_rounding * (za + wa);  // NaN stays NaN: it must not hide
     return (excess > 0 || std::isnan(excess) ? excess : 0.0) / (scale > 0 ? scale : 1.0);
   });
   double worst = rows.error;
@@ -109,10 +113,9 @@ Validation check_gemm(const GemmProblem& p, const HostView& view) {
 }  // namespace
 
 double gemm_tolerance(const GemmProblem& p) {
-  const double check_terms = static_cast<double>(2 * p.k + std::max(p.m, p.n));
   // Exact integer inputs: the right answer is exact, only the check's own sums round.
-  if (gemm_fill(p).exact) return 4 * std::sqrt(check_terms) * epsilon(DType::fp64);
-  return dot_tolerance(p.dtype, static_cast<double>(p.k), check_terms);
+  if (gemm_fill(p).exact) return check_rounding(p);
+  return dot_tolerance(p.dtype, static_cast<double>(p.k), check_terms(p));
 }
 
 Validation validate_gemm(const GemmProblem& p, const HostView& view) {
