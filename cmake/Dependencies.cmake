@@ -14,6 +14,8 @@ pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
 add_library(ccbench::openblas ALIAS PkgConfig::OPENBLAS)
 
 pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc>=2.0)
+# libsodium: Ed25519 signatures and BLAKE2b for ccbench sign / verify (minisign's formats).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 add_library(ccbench::hwloc ALIAS PkgConfig::HWLOC)
 
 # oneDNN (Debian's libdnnl-dev): the onednn backend is ON when found; forcing it ON without

@@ -14,6 +14,7 @@ packages=(
   libhwloc-dev
   libdnnl-dev
   libsqlite3-dev
+  libsodium-dev minisign
   openmpi-bin libopenmpi-dev
   hpcc
   python3 python3-jsonschema

@@ -49,7 +49,7 @@ class ResultDocument {
   std::vector<std::string> argv_;
   json suite_;
   json system_;
-  std::string started_at_;
+  std::string run_id_, started_at_;
   std::string ended_at_;
   bool complete_ = false;
   json peaks_ = json::array();
@@ -60,10 +60,14 @@ class ResultDocument {
 // True when `j` holds no NaN or infinite number anywhere.
 bool all_finite(const json& j);
 
+// A new run's id: 32 random hexadecimal digits (std::random_device).
+std::string new_run_id();
+
 // The fields every document ccbench writes starts with: schema id and version, the tool (name,
-// version, git sha and dirty flag), argv, start and end time (null while unfinished), status.
-json document_head(const char* schema, int version, const std::vector<std::string>& argv, const std::string& started_at,
-                   const std::string& ended_at, const char* status);
+// version, git sha and dirty flag), the run id, argv, start and end time (null while
+// unfinished), status.
+json document_head(const char* schema, int version, const std::string& run_id, const std::vector<std::string>& argv,
+                   const std::string& started_at, const std::string& ended_at, const char* status);
 // Writes `j` to `path` atomically; a NaN or infinite number in it is an internal error (`what`
 // names the document). Throws UsageError when the file cannot be written.
 void write_document(const std::filesystem::path& path, const json& j, const char* what);

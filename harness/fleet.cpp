@@ -9,7 +9,7 @@
 namespace ccb {
 
 FleetDocument::FleetDocument(std::vector<std::string> argv, json suite, std::vector<std::string> node_names)
-    : argv_(std::move(argv)), suite_(std::move(suite)), started_at_(utc_now_iso()) {
+    : argv_(std::move(argv)), suite_(std::move(suite)), run_id_(new_run_id()), started_at_(utc_now_iso()) {
   for (std::size_t r = 0; r < node_names.size(); ++r)
     nodes_.push_back({static_cast<int>(r), node_names[r], "missing", "no document received yet", nullptr});
 }
@@ -55,7 +55,7 @@ json FleetDocument::to_json() const {
                          {"document", n.document}});
   }
   const char* status = ended_at_.empty() ? "gathering" : measured == nodes_.size() ? "complete" : "incomplete";
-  json j = document_head(kFleetSchemaId, kFleetSchemaVersion, argv_, started_at_, ended_at_, status);
+  json j = document_head(kFleetSchemaId, kFleetSchemaVersion, run_id_, argv_, started_at_, ended_at_, status);
   j.update(json{{"gather_seconds", gather_seconds_ ? json(*gather_seconds_) : json(nullptr)},
                 {"suite", suite_},
                 {"ranks", nodes_.size()},

@@ -50,7 +50,7 @@ class FleetDocument {
  private:
   std::vector<std::string> argv_;
   json suite_;
-  std::string started_at_, ended_at_;
+  std::string run_id_, started_at_, ended_at_;
   std::optional<double> gather_seconds_;
   std::vector<FleetNode> nodes_;
   json fleet_results_ = json::array();

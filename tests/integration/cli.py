@@ -14,6 +14,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -657,8 +658,91 @@ def cmd_gpu(argv):
     print(f"ok: {passed} CUDA results passed on {sorted(devices)}")
 
 
+def cmd_sign(argv):
+    """ccbench and Debian's minisign verify each other's signatures; every planted change fails."""
+    exe, result, workdir = argv
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    minisign = shutil.which("minisign")
+    if not minisign:
+        fail("minisign is not installed (cmake/install-deps.sh installs it)")
+
+    def run(args, want, needle=None, tool=exe):
+        p = subprocess.run([tool] + args, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        if (p.returncode not in want if isinstance(want, tuple) else p.returncode != want) or \
+                (needle and needle not in p.stdout + p.stderr):
+            fail(f"{os.path.basename(tool)} {' '.join(args)}: exit {p.returncode}, expected {want}"
+                 f"{' and ' + repr(needle) if needle else ''}:\n{p.stdout}{p.stderr}")
+        return p.stdout + p.stderr
+
+    w = lambda name: os.path.join(workdir, name)
+    signed = w("result.json")
+    shutil.copy(result, signed)
+    key, pub = w("ccbench.key"), w("ccbench.pub")
+    run(["keygen", "--key", key, "--pubkey", pub], 0)
+    run(["keygen", "--key", key, "--pubkey", pub], 2, "does not overwrite")
+    if os.stat(key).st_mode & 0o077:
+        fail("the secret key is readable by others")
+    run(["sign", signed, "--key", key], 0, "trusted comment: ccbench ")
+    out = run(["-Vm", signed, "-p", pub], 0, "Trusted comment: ccbench ", tool=minisign)
+    run_id = json.load(open(signed)).get("run_id")
+    if run_id and f"run_id={run_id}" not in out:
+        fail(f"the trusted comment does not name the run id {run_id}: {out}")
+    run(["verify", signed, "--pubkey", pub], 0, "verified")
+
+    # minisign's keys and signatures, read by ccbench.
+    mkey, mpub = w("minisign.key"), w("minisign.pub")
+    run(["-G", "-W", "-p", mpub, "-s", mkey], 0, tool=minisign)
+    other = w("other.json")
+    shutil.copy(result, other)
+    run(["-Sm", other, "-s", mkey, "-t", "signed by minisign"], 0, tool=minisign)
+    run(["verify", other, "--pubkey", mpub], 0, "signed by minisign")
+    run(["sign", other, "--key", mkey, "--out", w("other.ccbench.minisig")], 0)
+    run(["-Vm", other, "-p", mpub, "-x", w("other.ccbench.minisig")], 0, tool=minisign)
+
+    sig = open(signed + ".minisig").read().split("\n")
+
+    def variant(name, data=None, lines=None):
+        """A copy of the signed file (or its signature) with one change."""
+        f = w(name)
+        with open(f, "wb") as out_file:
+            out_file.write(data if data is not None else open(signed, "rb").read())
+        with open(f + ".minisig", "w") as s_file:
+            s_file.write("\n".join(lines if lines is not None else sig))
+        return f
+
+    data = open(signed, "rb").read()
+    i = data.index(b'"samples_s"')
+    while not chr(data[i]).isdigit():  # the first digit of a sample, well inside the file
+        i += 1
+    edited = data[:i] + bytes([data[i] ^ 1]) + data[i + 1:]
+    flip = lambda line, at: line[:at] + ("A" if line[at] != "A" else "B") + line[at + 1:]
+    cases = [
+        ("edited-result.json", dict(data=edited), 1, "does not match the file"),
+        ("edited-signature.json", dict(lines=[sig[0], flip(sig[1], 40)] + sig[2:]), 1, "does not match"),
+        ("edited-comment.json", dict(lines=sig[:2] + [sig[2] + "x"] + sig[3:]), 1, "trusted comment"),
+        ("edited-global.json", dict(lines=sig[:3] + [flip(sig[3], 20)] + sig[4:]), 1, "trusted comment"),
+        ("truncated.json", dict(lines=sig[:2]), 2, "not a minisign signature"),
+    ]
+    for name, change, want, needle in cases:
+        f = variant(name, **change)
+        run(["verify", f, "--pubkey", pub], want, needle)
+        run(["-Vm", f, "-p", pub], (1, 2), tool=minisign)  # minisign agrees that it fails
+    # A signature of another file, and another signer's key.
+    run(["verify", signed, "--pubkey", pub, "--sig", other + ".minisig"], 1)
+    run(["verify", signed, "--pubkey", mpub], 1, "not with this public key")
+    # Unusable input: exit 2, naming the file.
+    run(["verify", signed, "--pubkey", w("missing.pub")], 2, "missing.pub: cannot read")
+    run(["sign", signed, "--key", pub], 2, "this is a public key")
+    run(["verify", signed, "--pubkey", key], 2, "this is a secret key")
+    run(["sign", signed, "--key", signed], 2, "not a minisign secret key")
+    run(["sign", w("missing.json"), "--key", key], 2, "missing.json: cannot read")
+    print("ok: ccbench and minisign verify each other; every edited byte and comment fails")
+
+
 if __name__ == "__main__":
     {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt, "hpl-recorded": cmd_hpl_recorded,
      "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency,
      "gpu": cmd_gpu, "progress": cmd_progress,
-     "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded, "slurm": cmd_slurm}[sys.argv[1]](sys.argv[2:])
+     "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded, "slurm": cmd_slurm,
+     "sign": cmd_sign}[sys.argv[1]](sys.argv[2:])
