@@ -44,6 +44,33 @@ def check_schema(doc, schema_path):
             f"  {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]))
 
 
+def cmd_schema_strict(argv):
+    """Each schema passes the 2020-12 metaschema and ajv's strict rule that every required
+    property is defined beside it (strictRequired)."""
+    import jsonschema
+    for path in argv:
+        with open(path) as f:
+            schema = json.load(f)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        undefined = []
+
+        def walk(node, where):
+            if isinstance(node, dict):
+                for name in node.get("required", []) if isinstance(node.get("required"), list) else []:
+                    if name not in node.get("properties", {}):
+                        undefined.append(f"{where}: required {name!r} is not defined in properties")
+                for k, v in node.items():
+                    walk(v, f"{where}/{k}")
+            elif isinstance(node, list):
+                for i, v in enumerate(node):
+                    walk(v, f"{where}/{i}")
+
+        walk(schema, "#")
+        if undefined:
+            fail(f"{path} is not strict:\n  " + "\n  ".join(undefined))
+    print(f"ok: {len(argv)} schemas are strict")
+
+
 def cmd_expect(argv):
     exe, rc, regex = argv[0], int(argv[1]), argv[2]
     rest = argv[3:]
@@ -745,4 +772,4 @@ if __name__ == "__main__":
      "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency,
      "gpu": cmd_gpu, "progress": cmd_progress,
      "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded, "slurm": cmd_slurm,
-     "sign": cmd_sign}[sys.argv[1]](sys.argv[2:])
+     "sign": cmd_sign, "schema-strict": cmd_schema_strict}[sys.argv[1]](sys.argv[2:])
