@@ -27,5 +27,6 @@ void add_compare_command(CLI::App& app, Commands& commands);
 void add_history_command(CLI::App& app, Commands& commands);
 void add_fleet_command(CLI::App& app, Commands& commands);
 void add_sign_commands(CLI::App& app, Commands& commands);
+void add_validate_command(CLI::App& app, Commands& commands);
 
 }  // namespace ccb::cli

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   Commands commands;
   for (auto add : {add_run_command, add_list_command, add_sysinfo_command, add_peak_command, add_rate_command,
-                   add_compare_command, add_history_command, add_fleet_command, add_sign_commands})
+                   add_compare_command, add_history_command, add_fleet_command, add_sign_commands,
+                   add_validate_command})
     add(app, commands);
 
   const std::vector<std::string> args(argv, argv + argc);

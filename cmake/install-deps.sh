@@ -14,7 +14,7 @@ packages=(
   libhwloc-dev
   libdnnl-dev
   libsqlite3-dev
-  libsodium-dev minisign
+  libsodium-dev minisign libvalijson-dev
   openmpi-bin libopenmpi-dev
   hpcc
   python3 python3-jsonschema

@@ -767,9 +767,73 @@ def cmd_sign(argv):
     print("ok: ccbench and minisign verify each other; every edited byte and comment fails")
 
 
+def cmd_validate(argv):
+    """ccbench validate passes a real run and finds every planted edit; unusable files are exit 2."""
+    exe, fleet_file, gbench_file, workdir = argv
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    real = os.path.join(workdir, "real.json")
+    p = subprocess.run([exe, "run", "--suite", "smoke", "--quiet", "--out", real], capture_output=True, text=True,
+                       timeout=600)
+    if p.returncode != 0:
+        fail(f"smoke run: exit {p.returncode}\n{p.stderr}")
+
+    def validate(path, want, needle=None):
+        c = subprocess.run([exe, "validate", path], capture_output=True, text=True, timeout=120)
+        if c.returncode != want or (needle and needle not in c.stdout + c.stderr):
+            fail(f"validate {os.path.basename(path)}: exit {c.returncode}, expected {want}"
+                 f"{' with ' + repr(needle) if needle else ''}:\n{c.stdout}{c.stderr}")
+        return c.stdout
+
+    validate(real, 0, "valid")
+    doc = json.load(open(real))
+    gemm = next(i for i, r in enumerate(doc["results"]) if r["kernel"] == "gemm" and r["status"] == "passed"
+                and r["dtype"] == "fp64" and r["device"] == "cpu")
+
+    def edited(name, change, needle):
+        d = json.loads(json.dumps(doc))
+        change(d, d["results"][gemm])
+        path = os.path.join(workdir, name + ".json")
+        with open(path, "w") as f:
+            json.dump(d, f, indent=1)
+        out = validate(path, 1, needle)
+        print(f"{name}: {out.strip().splitlines()[0]}")
+
+    def scale(key, factor):
+        return lambda d, r: r["rates"]["headline"].__setitem__(key, r["rates"]["headline"][key] * factor)
+
+    def faster(d, r):  # every sample 1000 times shorter, stats and rates made to agree: only the ceiling is left
+        r["samples_s"] = [t / 1000 for t in r["samples_s"]]
+        for k in ("min", "median", "mean", "stddev"):
+            r["stats_s"][k] /= 1000
+        for k in ("median", "best", "mean"):
+            r["rates"]["headline"][k] *= 1000
+
+    at = f"$.results[{gemm}]"
+    edited("rate-plus-1pct", scale("median", 1.01), f"{at}.rates.headline.median")
+    edited("best-minus-1pct", scale("best", 0.99), f"{at}.rates.headline.best")
+    edited("sample", lambda d, r: r["samples_s"].__setitem__(0, r["samples_s"][0] * 0.99), f"{at}.stats_s")
+    edited("work", lambda d, r: r["work"].__setitem__("flops", r["work"]["flops"] * 2), f"{at}.work.flops")
+    edited("validation", lambda d, r: r["validation"].__setitem__("ok", False), f"{at}.status")
+    edited("interrupted", lambda d, r: d.__setitem__("status", "interrupted"), "$.status")
+    edited("above-ceiling", faster, "mistrusted")
+    edited("rating", lambda d, r: d["ratings"]["per_node"]["fp64"].__setitem__(
+        "sustained_flops", d["ratings"]["per_node"]["fp64"]["sustained_flops"] * 1.01), "$.ratings.per_node.fp64.sustained_flops")
+    edited("schema", lambda d, r: r.__setitem__("status", "great"), f"{at}")
+
+    validate(fleet_file, 2, "a fleet document")
+    validate(gbench_file, 2, "a Google Benchmark file")
+    validate(os.path.join(workdir, "missing.json"), 2, "missing.json")
+    bad = os.path.join(workdir, "malformed.json")
+    with open(bad, "w") as f:
+        f.write(open(real).read()[:-200])
+    validate(bad, 2, "malformed.json")
+    print("ok: the real run is valid; every planted edit is found")
+
+
 if __name__ == "__main__":
     {"expect": cmd_expect, "smoke": cmd_smoke, "interrupt": cmd_interrupt, "hpl-recorded": cmd_hpl_recorded,
      "compare-golden": cmd_compare_golden, "history-concurrency": cmd_history_concurrency,
      "gpu": cmd_gpu, "progress": cmd_progress,
      "fleet-mpi": cmd_fleet_mpi, "fleet-recorded": cmd_fleet_recorded, "slurm": cmd_slurm,
-     "sign": cmd_sign, "schema-strict": cmd_schema_strict}[sys.argv[1]](sys.argv[2:])
+     "sign": cmd_sign, "schema-strict": cmd_schema_strict, "validate": cmd_validate}[sys.argv[1]](sys.argv[2:])
