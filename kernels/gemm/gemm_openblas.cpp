@@ -78,9 +78,9 @@ int kernel_vector_bits(const std::string& core) {
 }
 
 // OpenBLAS picks its kernels by CPU model and falls back to older ones for a model it does not
-// know (a newer CPU, or one a VM disguises): on an AVX-512 CPU its Haswell kernels use half the
-// vector width, so its GEMM reaches at most half the peak (on a Zen 5 EPYC, DGEMM 4096^3: 102
-// GFLOPS with the Haswell kernels, 177 with OPENBLAS_CORETYPE=SkylakeX).
+// know (a newer CPU, or one a VM disguises), or OPENBLAS_CORETYPE forces them: on an AVX-512 CPU
+// its Haswell kernels use half the vector width, so its GEMM reaches at most half the peak (on a
+// Zen 5 EPYC, DGEMM 4096^3: 101-107 GFLOPS with the Haswell kernels, 171-180 with SkylakeX).
 std::string core_warning() {
 #if defined(__x86_64__)
   const std::string core = openblas_get_corename();
@@ -90,10 +90,13 @@ std::string core_warning() {
   const int cpu_bits = avx512 ? 512 : avx2 ? 256 : 0;
   // Sandy Bridge's kernels have no FMA: half the FLOPs per instruction of an FMA CPU's.
   const double share = cpu_bits > 0 && bits > 0 ? bits / double(cpu_bits) * (core == "SandyBridge" ? 0.5 : 1.0) : 1.0;
+  const char* env = std::getenv("OPENBLAS_CORETYPE");
   if (share < 1)
-    return fmt::format("OpenBLAS runs its {} kernels ({}-bit vectors) on a CPU with {}: its GEMM reaches at most "
-                       "{:.0f}% of this CPU's peak; set OPENBLAS_CORETYPE={} to run the kernels this CPU can",
-                       core, bits, avx512 ? "AVX-512" : "AVX2 and FMA", 100 * share, avx512 ? "SkylakeX" : "Haswell");
+    return fmt::format("OpenBLAS runs its {} kernels ({}-bit vectors{}) on a CPU with {}: its GEMM reaches at most "
+                       "{:.0f}% of this CPU's peak; set OPENBLAS_CORETYPE={}{} to run the kernels this CPU can",
+                       core, bits, env && *env ? fmt::format(", chosen by OPENBLAS_CORETYPE={} in the environment", env) : "",
+                       avx512 ? "AVX-512" : "AVX2 and FMA", 100 * share, avx512 ? "SkylakeX" : "Haswell",
+                       env && *env ? " or unset it" : "");
 #endif
   return {};
 }
