@@ -110,14 +110,16 @@ const DevicePeak* PeakModel::device(const std::string& id) const {
 namespace {
 
 // Matrix engines (AMX) and other units of the CPU's flags: a precision they offer faster than
-// the vector units is theirs.
+// the vector units is theirs. Their sustained peak uses the clock measured under the vector FMA
+// load (a matrix engine may run lower, which would only make its efficiency look lower).
 void add_matrix_unit_peaks(const HardwareTables& tables, const json& flags, double cores, double nominal,
-                           double highest, DevicePeak& d) {
+                           std::optional<double> sustained, double highest, DevicePeak& d) {
   for (const auto& u : tables.matrix_units) {
     if (std::find(flags.begin(), flags.end(), u.cpu_flag) == flags.end()) continue;
     PrecisionPeak p;
     p.precision = u.precision;
     p.theoretical_nominal = cores * nominal * 1e6 * u.ops_per_cycle;
+    if (sustained) p.theoretical_sustained = cores * *sustained * 1e6 * u.ops_per_cycle;
     p.ceiling = cores * highest * 1e6 * u.ops_per_cycle;
     p.formula = fmt::format("{} cores x {:.0f} MHz x {} ops/cycle ({})", cores, nominal, u.ops_per_cycle, u.id);
     p.source = u.source;
@@ -186,7 +188,7 @@ DevicePeak PeakModel::cpu_peak() const {
       p.certainty = confirmed ? cls->certainty : "uncertain";
       d.precisions.push_back(p);
     }
-    add_matrix_unit_peaks(tables_, flags, cores, nominal, highest, d);
+    add_matrix_unit_peaks(tables_, flags, cores, nominal, sustained_mhz_, highest, d);
   }
   sort_precisions(d);
   return d;

@@ -147,9 +147,12 @@ TEST(PeakModel, AmxAddsBf16AndInt8PeaksAndGpusComeFromTheirTableRow) {
   }
   sys["accelerators"] = json::array({json{{"device", "cuda:0"}, {"name", "NVIDIA A100-SXM4-40GB"}, {"sm_count", 108},
                                           {"clock_mhz", 1410.0}}});
-  const PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
+  PeakModel m(HardwareTables::load(config_dir() / "hardware"), sys);
   EXPECT_DOUBLE_EQ(*m.device("cpu")->find("bf16")->theoretical_nominal, 40 * 2400e6 * 1024);
   EXPECT_DOUBLE_EQ(*m.device("cpu")->find("int8")->theoretical_nominal, 40 * 2400e6 * 2048);
+  EXPECT_FALSE(m.device("cpu")->find("bf16")->theoretical_sustained);
+  m.observe(passed_result("peak", DType::fp64, 2500, json{{"sustained_clock_mhz", 3000.0}}));
+  EXPECT_DOUBLE_EQ(*m.device("cpu")->find("bf16")->theoretical_sustained, 40 * 3000e6 * 1024);
   ASSERT_NE(m.device("cuda:0"), nullptr);
   EXPECT_NEAR(*m.device("cuda:0")->find("bf16")->theoretical_nominal, 312e12, 312e12 * 0.01);
 }
