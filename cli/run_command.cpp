@@ -40,11 +40,12 @@ void write_extras(const RunArgs& a, const ResultDocument& doc, const std::filesy
 
 // What OpenBLAS kernels narrower than the CPU's vectors (the backend's warning) cost in this run:
 // each passed OpenBLAS GEMM against the measured peak of its precision, in its notes and on stderr.
-void note_kernel_choice(ResultDocument& doc, const PeakModel& peaks, const std::string& warning) {
+// Whether it noted any.
+bool note_kernel_choice(ResultDocument& doc, const PeakModel& peaks, const std::string& warning) {
   const DevicePeak* cpu = peaks.device("cpu");
-  if (warning.empty() || !cpu) return;
-  for (std::size_t i = 0; i < doc.results().size(); ++i) {
-    Result r = doc.results()[i];
+  if (warning.empty() || !cpu) return false;
+  bool noted = false;
+  for (Result& r : doc.results()) {
     const PrecisionPeak* p = cpu->find(r.dtype);
     if (r.backend != "openblas" || r.kernel != "gemm" || !r.rate() || !p || !p->measured) continue;
     const std::string note = fmt::format("OpenBLAS kernel choice: {:.4g} GFLOPS is {:.0f}% of the measured {} peak "
@@ -53,8 +54,9 @@ void note_kernel_choice(ResultDocument& doc, const PeakModel& peaks, const std::
                                          *p->measured * 1e-9);
     fmt::print(stderr, "ccbench: warning: {}: {}\n", r.name(), note);
     r.notes.push_back(note);
-    doc.replace(i, std::move(r));
+    noted = true;
   }
+  return noted;
 }
 
 int run(const RunArgs& a, const std::vector<std::string>& argv) {
@@ -92,8 +94,7 @@ int run_node(const RunArgs& a, const std::vector<std::string>& argv) {
   PeakModel peaks(s.hardware, system);
   ResultDocument doc(argv, s.suite_section, std::move(system));
   measure(s, peaks, doc, a.quiet, fault, 0, [&] { doc.write(out); });
-  note_kernel_choice(doc, peaks, openblas_warning);
-  doc.write(out);
+  if (note_kernel_choice(doc, peaks, openblas_warning)) doc.write(out);
 
   if (!a.quiet) fmt::print("{}", summary_table(doc.results(), use_color(stdout)));
   fmt::print(stderr, "results: {}{}\n", out.string(), g_interrupted ? " (interrupted)" : "");

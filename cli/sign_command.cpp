@@ -2,9 +2,7 @@
 // minisign's formats (reports/signature.hpp), so that `minisign -V` checks ccbench's and ccbench
 // checks minisign's. verify: 0 verified, 1 the signature does not match, 2 unusable input.
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +10,7 @@
 #include "cli/command.hpp"
 #include "harness/atomic_file.hpp"
 #include "harness/errors.hpp"
+#include "harness/json_input.hpp"
 #include "reports/signature.hpp"
 
 namespace ccb::cli {
@@ -21,17 +20,6 @@ struct SignArgs {
   std::string file, key = "ccbench.key", pubkey = "ccbench.pub", signature;
   bool force = false;
 };
-
-// The file's exact bytes; UsageError naming it when it cannot be read.
-std::string file_bytes(const std::string& path, const char* what) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UsageError(fmt::format("{}: is a directory, expected {}", path, what));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("{}: cannot read {}", path, what));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The run id of a ccbench document, "none" for any other file.
 std::string run_id_of(const std::string& bytes) {
@@ -56,7 +44,7 @@ int keygen(const SignArgs& a) {
 }
 
 int sign(const SignArgs& a) {
-  const std::string bytes = file_bytes(a.file, "the file to sign");
+  const std::string bytes = read_file_bytes(a.file, "file to sign");
   const SecretKey k = read_secret_key(a.key);
   const std::string comment =
       fmt::format("ccbench {} run_id={} file={}", CCBENCH_VERSION, run_id_of(bytes),
@@ -68,10 +56,10 @@ int sign(const SignArgs& a) {
 }
 
 int verify(const SignArgs& a) {
-  const std::string bytes = file_bytes(a.file, "the signed file");
+  const std::string bytes = read_file_bytes(a.file, "signed file");
   const PublicKey k = read_public_key(a.pubkey);
   const std::string sig_path = signature_path(a);
-  const SignatureCheck c = verify_bytes(bytes, file_bytes(sig_path, "a minisign signature"), k, sig_path);
+  const SignatureCheck c = verify_bytes(bytes, read_file_bytes(sig_path, "minisign signature"), k, sig_path);
   if (!c.ok) {
     fmt::print(stderr, "{}: signature check failed: {}\n", a.file, c.reason);
     return 1;

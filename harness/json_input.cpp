@@ -44,15 +44,20 @@ ijson parse_json_text(const std::string& text, const std::string& source) {
   }
 }
 
-ijson read_json_file(const std::filesystem::path& path, const std::string& what) {
-  if (std::filesystem::is_directory(path))
+std::string read_file_bytes(const std::filesystem::path& path, const std::string& what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
     throw UsageError(fmt::format("{}: is a directory, expected a {}", path.string(), what));
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(fmt::format("{}: cannot read {}", path.string(), what));
   std::stringstream ss;
   ss << in.rdbuf();
   if (in.bad()) throw UsageError(fmt::format("{}: cannot read {}", path.string(), what));
-  return parse_json_text(ss.str(), path.string());
+  return ss.str();
+}
+
+ijson read_json_file(const std::filesystem::path& path, const std::string& what) {
+  return parse_json_text(read_file_bytes(path, what), path.string());
 }
 
 void reject_unknown_keys(const ijson& obj, const Where& w, const std::set<std::string>& allowed) {

@@ -25,6 +25,8 @@ struct Where {
 
 // Parses `text`; a syntax error names the line and column.
 ijson parse_json_text(const std::string& text, const std::string& source);
+// A file's exact bytes; a missing, unreadable or directory path is a UsageError naming `what`.
+std::string read_file_bytes(const std::filesystem::path& path, const std::string& what);
 // Reads and parses a file; a missing, unreadable or directory path is a UsageError.
 ijson read_json_file(const std::filesystem::path& path, const std::string& what);
 

@@ -124,7 +124,8 @@ json Result::to_json() const {
   j["samples_s"] = samples_json;
   j["stats_s"] = stats ? stats->to_json() : json(nullptr);
   json rates = json::object();
-  rates["headline"] = rate() ? rate()->to_json() : json(nullptr);
+  const auto headline_rate = rate();
+  rates["headline"] = headline_rate ? headline_rate->to_json() : json(nullptr);
   if (auto r = rate_with_write_allocate()) rates["with_write_allocate"] = r->to_json();
   j["rates"] = rates;
   j["validation"] = validation ? validation->to_json() : json(nullptr);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -12,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "harness/errors.hpp"
+#include "harness/json_input.hpp"
 
 namespace ccb {
 namespace {
@@ -43,7 +43,7 @@ bool unbase64(const std::string& text, std::size_t size, Bytes& out) {
   return true;
 }
 
-// The file's lines without their line ends; UsageError naming the file when it cannot be read.
+// The text's lines without their line ends.
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -52,17 +52,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     lines.push_back(line);
   }
   return lines;
-}
-
-std::string read_text(const std::filesystem::path& path, const char* what) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw UsageError(fmt::format("{}: is a directory, expected {}", path.string(), what));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(fmt::format("{}: cannot read {}", path.string(), what));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The key id as minisign prints it: the 8 bytes as a little-endian number, in hex.
@@ -74,7 +63,7 @@ std::string key_id_hex(const std::array<std::uint8_t, 8>& id) {
 
 // The base64 payload of a key file (line 2 after an untrusted comment), decoded to `size` bytes.
 Bytes key_payload(const std::filesystem::path& path, std::size_t size, const char* what) {
-  const auto lines = lines_of(read_text(path, what));
+  const auto lines = lines_of(read_file_bytes(path, what));
   if (lines.size() < 2 || lines[0].rfind(kUntrusted, 0) != 0)
     throw UsageError(fmt::format("{}: not a minisign {}: expected an \"untrusted comment:\" line and a base64 line",
                                  path.string(), what));

@@ -171,7 +171,37 @@ Result check_result(const ijson& r, const std::string& at, Checker& c) {
 
 // The peaks and the per-node ratings, recomputed from the results and the hardware tables.
 void check_peaks_and_ratings(const ijson& doc, PeakModel& peaks, std::vector<Result>& results,
-                             const std::vector<RatingBasis>& bases, Checker& c);
+                             const std::vector<RatingBasis>& bases, Checker& c) {
+  peaks.annotate_again(results);
+  const json model = peaks.to_json();
+  const ijson file_peaks = doc.value("peaks", ijson::array());
+  for (const auto& dev : model) {
+    const auto d = std::find_if(file_peaks.begin(), file_peaks.end(),
+                                [&](const ijson& f) { return f.value("device", "") == dev["device"].get<std::string>(); });
+    const std::string at = fmt::format("$.peaks[device={}]", dev["device"].get<std::string>());
+    if (d == file_peaks.end()) {
+      c.finding(at, "the device's peaks", "(missing)");
+      continue;
+    }
+    const ijson precisions = d->value("precisions", ijson::array());
+    for (const auto& p : dev["precisions"]) {
+      const auto fp = std::find_if(precisions.begin(), precisions.end(), [&](const ijson& f) {
+        return f.value("precision", "") == p["precision"].get<std::string>();
+      });
+      const std::string pat = fmt::format("{}.precisions[precision={}]", at, p["precision"].get<std::string>());
+      if (fp == precisions.end()) {
+        c.finding(pat, "this precision's peak", "(missing)");
+        continue;
+      }
+      for (const char* key : {"theoretical_nominal_flops", "measured_flops", "ceiling_flops"}) c.figure(*fp, key, p[key], pat);
+    }
+  }
+  const json ratings = node_ratings(bases, peaks, results);
+  const ijson file_ratings = doc.value("ratings", ijson::object()).value("per_node", ijson::object());
+  for (const auto& [basis, rating] : ratings.items())
+    for (const char* key : {"spec_peak_flops", "sustained_flops"})
+      c.figure(file_ratings.value(basis, ijson::object()), key, rating[key], "$.ratings.per_node." + basis);
+}
 
 }  // namespace
 
@@ -218,40 +248,4 @@ std::vector<Finding> validate_result_file(const std::filesystem::path& path, con
   return out;
 }
 
-namespace {
-
-void check_peaks_and_ratings(const ijson& doc, PeakModel& peaks, std::vector<Result>& results,
-                             const std::vector<RatingBasis>& bases, Checker& c) {
-  peaks.annotate_again(results);
-  const json model = peaks.to_json();
-  const ijson file_peaks = doc.value("peaks", ijson::array());
-  for (const auto& dev : model) {
-    const auto d = std::find_if(file_peaks.begin(), file_peaks.end(),
-                                [&](const ijson& f) { return f.value("device", "") == dev["device"].get<std::string>(); });
-    const std::string at = fmt::format("$.peaks[device={}]", dev["device"].get<std::string>());
-    if (d == file_peaks.end()) {
-      c.finding(at, "the device's peaks", "(missing)");
-      continue;
-    }
-    const ijson precisions = d->value("precisions", ijson::array());
-    for (const auto& p : dev["precisions"]) {
-      const auto fp = std::find_if(precisions.begin(), precisions.end(), [&](const ijson& f) {
-        return f.value("precision", "") == p["precision"].get<std::string>();
-      });
-      const std::string pat = fmt::format("{}.precisions[precision={}]", at, p["precision"].get<std::string>());
-      if (fp == precisions.end()) {
-        c.finding(pat, "this precision's peak", "(missing)");
-        continue;
-      }
-      for (const char* key : {"theoretical_nominal_flops", "measured_flops", "ceiling_flops"}) c.figure(*fp, key, p[key], pat);
-    }
-  }
-  const json ratings = node_ratings(bases, peaks, results);
-  const ijson file_ratings = doc.value("ratings", ijson::object()).value("per_node", ijson::object());
-  for (const auto& [basis, rating] : ratings.items())
-    for (const char* key : {"spec_peak_flops", "sustained_flops"})
-      c.figure(file_ratings.value(basis, ijson::object()), key, rating[key], "$.ratings.per_node." + basis);
-}
-
-}  // namespace
 }  // namespace ccb

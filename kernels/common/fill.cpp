@@ -31,28 +31,41 @@ void fill_uniform(T* p, std::size_t n, std::uint64_t seed, double lo, double hi)
 }
 
 namespace {
-// Fills with values rounded to a narrow floating-point type by `convert`.
-template <class T, class Convert>
-void fill_rounded(T* p, std::size_t n, std::uint64_t seed, double lo, double hi, Convert convert) {
+// f rounded to nearest in T (exact when T represents it).
+template <class T>
+T round_to(float f) {
+  if constexpr (std::is_same_v<T, F16>)
+    return to_f16(f);
+  else if constexpr (std::is_same_v<T, Bf16>)
+    return to_bf16(f);
+  else if constexpr (std::is_same_v<T, F8E4M3>)
+    return to_f8e4m3(f);
+  else
+    return static_cast<T>(f);
+}
+
+// Fills with values rounded to a narrow floating-point type.
+template <class T>
+void fill_rounded(T* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
   const double span = hi - lo;
   const auto count = static_cast<std::int64_t>(n);
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < count; ++i)
-    p[i] = convert(static_cast<float>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i))));
+    p[i] = round_to<T>(static_cast<float>(lo + span * uniform01(seed, static_cast<std::uint64_t>(i))));
 }
 }  // namespace
 
 template <>
 void fill_uniform<Bf16>(Bf16* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
-  fill_rounded(p, n, seed, lo, hi, [](float f) { return to_bf16(f); });
+  fill_rounded(p, n, seed, lo, hi);
 }
 template <>
 void fill_uniform<F16>(F16* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
-  fill_rounded(p, n, seed, lo, hi, [](float f) { return to_f16(f); });
+  fill_rounded(p, n, seed, lo, hi);
 }
 template <>
 void fill_uniform<F8E4M3>(F8E4M3* p, std::size_t n, std::uint64_t seed, double lo, double hi) {
-  fill_rounded(p, n, seed, lo, hi, [](float f) { return to_f8e4m3(f); });
+  fill_rounded(p, n, seed, lo, hi);
 }
 
 // Integers uniform in [lo, hi).
@@ -72,15 +85,7 @@ void fill_nonzero_integers(T* p, std::size_t n, std::uint64_t seed, int range) {
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < count; ++i) {
     const int slot = std::min(static_cast<int>(span * uniform01(seed, static_cast<std::uint64_t>(i))), 2 * range - 1);
-    const auto v = static_cast<float>(slot < range ? slot - range : slot - range + 1);
-    if constexpr (std::is_same_v<T, F16>)
-      p[i] = to_f16(v);
-    else if constexpr (std::is_same_v<T, Bf16>)
-      p[i] = to_bf16(v);
-    else if constexpr (std::is_same_v<T, F8E4M3>)
-      p[i] = to_f8e4m3(v);
-    else
-      p[i] = static_cast<T>(v);
+    p[i] = round_to<T>(static_cast<float>(slot < range ? slot - range : slot - range + 1));
   }
 }
 
